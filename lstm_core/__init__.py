@@ -1,0 +1,22 @@
+"""lstm_core: RNN, LSTM and GRU in pure NumPy, with full traces and BPTT.
+
+    >>> import numpy as np, lstm_core
+    >>> m = lstm_core.LSTM.init(input_size=3, hidden_size=4, seed=0)
+    >>> tr = m.forward(np.eye(3))
+    >>> tr["forget"].shape          # the primer's z^f, (T, H)
+    (3, 4)
+
+Imports no UI library. The names-to-symbols table is ``lstm_core.notation``.
+"""
+from .models import CELLS, GRU, LSTM, RNN, Recurrent, WeightError
+from .trace import Override, Trace, clamp, silence
+
+
+def load(path, **kw):
+    """Read a weight file (.npz or .safetensors); see ``lstm_core.weights``."""
+    from .weights import load as _load
+    return _load(path, **kw)
+
+
+__all__ = ["CELLS", "GRU", "LSTM", "RNN", "Recurrent", "WeightError", "Override", "Trace",
+           "clamp", "silence", "load"]

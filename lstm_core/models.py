@@ -1,0 +1,497 @@
+"""RNN, LSTM and GRU models: parameters, conversions, forward and backward.
+
+A model holds its parameters in PyTorch's names and layout
+(``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0``, ``bias_hh_l0``, then
+``_l1`` …) plus an optional output layer ``out.weight`` (O, H), ``out.bias``
+(O,) that gives the primer's y^t = softmax(W' h^t) (or W' h^t for regression).
+The per-layer arithmetic lives in ``lstm.py``, ``gru.py`` and ``rnn.py``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import gru as _gru
+from . import lstm as _lstm
+from . import rnn as _rnn
+from .activations import softmax
+from .trace import Override, Trace, make_layer, frozen
+
+OUTPUT_KINDS = ("softmax", "linear")
+
+
+class WeightError(ValueError):
+    """Weights that do not fit a model: the message names expected and found."""
+
+
+def _shape_list(d):
+    return ", ".join(f"{k} {tuple(np.shape(v))}" for k, v in d.items()) or "nothing"
+
+
+class Recurrent:
+    """Shared machinery of the three cells. Use ``RNN``, ``LSTM`` or ``GRU``."""
+
+    kind = ""
+    gates = 1            # weight blocks stacked in the rows
+    gate_names = ()
+    step = None          # the layer module (forward / backward)
+
+    def __init__(self, params, input_size, hidden_size, num_layers=1, nonlinearity="tanh",
+                 output=None, meta=None):
+        self.params = dict(params)
+        self.input_size = int(input_size)
+        self.hidden_size = int(hidden_size)
+        self.num_layers = int(num_layers)
+        self.nonlinearity = nonlinearity
+        self.output = output if "out.weight" in self.params else None
+        self.meta = dict(meta or {})
+
+    # ------------------------------------------------------------------ facts
+    @property
+    def dtype(self):
+        return self.params["weight_hh_l0"].dtype
+
+    @property
+    def output_size(self):
+        w = self.params.get("out.weight")
+        return None if w is None else w.shape[0]
+
+    def param_count(self):
+        """Number of trainable numbers (PyTorch counts both bias vectors too)."""
+        return int(sum(np.size(v) for v in self.params.values()))
+
+    def describe(self):
+        return {"cell": self.kind, "input_size": self.input_size, "hidden_size": self.hidden_size,
+                "num_layers": self.num_layers, "nonlinearity": self.nonlinearity,
+                "output": self.output, "output_size": self.output_size,
+                "params": self.param_count()}
+
+    def __repr__(self):
+        d = self.describe()
+        return (f"{type(self).__name__}(input_size={d['input_size']}, hidden_size={d['hidden_size']}, "
+                f"num_layers={d['num_layers']}, output={d['output']!r}, dtype={self.dtype})")
+
+    def astype(self, dtype):
+        return type(self)({k: v.astype(dtype) for k, v in self.params.items()}, self.input_size,
+                          self.hidden_size, self.num_layers, self.nonlinearity, self.output, self.meta)
+
+    def copy(self):
+        return self.astype(self.dtype)
+
+    def expected_shapes(self):
+        G, H, I = self.gates, self.hidden_size, self.input_size
+        out = {}
+        for k in range(self.num_layers):
+            out[f"weight_ih_l{k}"] = (G * H, I if k == 0 else H)
+            out[f"weight_hh_l{k}"] = (G * H, H)
+            out[f"bias_ih_l{k}"] = (G * H,)
+            out[f"bias_hh_l{k}"] = (G * H,)
+        if self.output_size is not None:
+            out["out.weight"] = (self.output_size, H)
+            out["out.bias"] = (self.output_size,)
+        return out
+
+    # ---------------------------------------------------------- constructors
+    @classmethod
+    def init(cls, input_size, hidden_size, num_layers=1, seed=0, output_size=None,
+             output="softmax", dtype=np.float64, nonlinearity="tanh", **kw):
+        """Seeded initial weights, drawn like PyTorch's: U(-1/√H, 1/√H)."""
+        _check_sizes(input_size, hidden_size, num_layers)
+        rng = np.random.default_rng(seed)
+        H, G = int(hidden_size), cls.gates
+        k = 1.0 / np.sqrt(H)
+        p = {}
+        for layer in range(num_layers):
+            n_in = input_size if layer == 0 else H
+            p[f"weight_ih_l{layer}"] = rng.uniform(-k, k, (G * H, n_in))
+            p[f"weight_hh_l{layer}"] = rng.uniform(-k, k, (G * H, H))
+            p[f"bias_ih_l{layer}"] = rng.uniform(-k, k, G * H)
+            p[f"bias_hh_l{layer}"] = rng.uniform(-k, k, G * H)
+        if output_size:
+            if output not in OUTPUT_KINDS:
+                raise ValueError(f"output must be one of {OUTPUT_KINDS}, not {output!r}")
+            p["out.weight"] = rng.uniform(-k, k, (int(output_size), H))
+            p["out.bias"] = np.zeros(int(output_size))
+        model = cls._build(p, input_size, H, num_layers, nonlinearity, output if output_size else None)
+        model._after_init(**kw)
+        return model.astype(dtype)
+
+    def _after_init(self):
+        pass
+
+    @classmethod
+    def _build(cls, params, input_size, hidden_size, num_layers, nonlinearity, output, meta=None):
+        if cls.kind == "rnn":
+            if nonlinearity not in ("tanh", "relu"):
+                raise ValueError(f"nonlinearity must be 'tanh' or 'relu', not {nonlinearity!r}")
+        return cls(params, input_size, hidden_size, num_layers, nonlinearity, output, meta)
+
+    @classmethod
+    def from_torch(cls, state_dict, nonlinearity="tanh", output="softmax", meta=None):
+        """Build from a PyTorch ``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` state dict.
+
+        ``state_dict`` maps PyTorch's names to arrays (``.numpy()`` of each
+        tensor). ``out.weight`` / ``out.bias`` (an ``nn.Linear`` after the
+        recurrent layers) are taken as the output layer. Biases may be absent
+        (``bias=False``); they are then zero.
+        """
+        sd = {str(k): np.asarray(v) for k, v in state_dict.items()}
+        extra = [k for k in sd if k.startswith(("weight_hr", "weight_ih_l0_reverse")) or k.endswith("_reverse")]
+        if extra:
+            raise WeightError("projections (proj_size) and bidirectional layers are not supported; "
+                              f"found {', '.join(sorted(extra)[:4])}")
+        if "weight_hh_l0" not in sd or "weight_ih_l0" not in sd:
+            raise WeightError("expected PyTorch names weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 "
+                              f"(then _l1 …); found {_shape_list(sd)}")
+        whh = sd["weight_hh_l0"]
+        if whh.ndim != 2 or whh.shape[0] != cls.gates * whh.shape[1]:
+            raise WeightError(f"{cls.kind.upper()} expects weight_hh_l0 of shape ({cls.gates}·H, H); "
+                              f"found {tuple(whh.shape)}")
+        H = whh.shape[1]
+        if sd["weight_ih_l0"].ndim != 2:
+            raise WeightError(f"weight_ih_l0 must be 2-D ({cls.gates}·H, I); found {sd['weight_ih_l0'].shape}")
+        input_size = sd["weight_ih_l0"].shape[1]
+        num_layers = 0
+        while f"weight_ih_l{num_layers}" in sd:
+            num_layers += 1
+        dtype = np.result_type(*[v.dtype for v in sd.values()], np.float32)
+        if not np.issubdtype(dtype, np.floating):
+            raise WeightError(f"weights must be real floating-point numbers; found {dtype}")
+        p = {}
+        for k in range(num_layers):
+            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                key = f"{name}_l{k}"
+                if key in sd:
+                    p[key] = sd[key].astype(dtype)
+                elif name.startswith("bias"):
+                    p[key] = np.zeros(cls.gates * H, dtype)
+        if "out.weight" in sd:
+            p["out.weight"] = sd["out.weight"].astype(dtype)
+            p["out.bias"] = sd.get("out.bias", np.zeros(sd["out.weight"].shape[0])).astype(dtype)
+        model = cls._build(p, input_size, H, num_layers, nonlinearity,
+                           output if "out.weight" in p else None, meta)
+        model._check(p, sd)
+        return model
+
+    def _check(self, p, given):
+        want = self.expected_shapes()
+        missing = [k for k in want if k not in p]
+        wrong = [k for k in want if k in p and tuple(p[k].shape) != want[k]]
+        unknown = [k for k in given if k not in want]
+        if missing or wrong or unknown:
+            exp = ", ".join(f"{k} {v}" for k, v in want.items())
+            raise WeightError(f"these weights do not fit a {self.kind.upper()} with hidden size "
+                              f"{self.hidden_size}, input size {self.input_size} and "
+                              f"{self.num_layers} layer(s). Expected {exp}; found {_shape_list(given)}")
+        for k, v in p.items():
+            if not np.all(np.isfinite(v)):
+                raise WeightError(f"{k} holds NaN or infinite values")
+
+    def to_torch(self):
+        """The parameters as a PyTorch-named dict of NumPy arrays (copies)."""
+        return {k: v.copy() for k, v in self.params.items()}
+
+    # Keras: kernel (I, G·H), recurrent_kernel (H, G·H), bias (G·H,) or (2, 3H) for the GRU.
+    _keras_perm = None   # permutation from Keras's column blocks to PyTorch's row blocks
+
+    @classmethod
+    def from_keras(cls, kernel, recurrent_kernel, bias=None, nonlinearity="tanh", reset_after=True,
+                   output=None, meta=None):
+        """Build from Keras 3 weights (``layer.get_weights()``).
+
+        Pass arrays for one layer, or lists of arrays (one per layer) for a
+        stack. LSTM columns are i, f, c, o (PyTorch's order); GRU columns z, r,
+        h with ``reset_after=True`` and a bias of shape (2, 3H).
+        """
+        ks = kernel if isinstance(kernel, (list, tuple)) else [kernel]
+        rs = recurrent_kernel if isinstance(recurrent_kernel, (list, tuple)) else [recurrent_kernel]
+        bs = bias if isinstance(bias, (list, tuple)) else [bias] * len(ks)
+        if not (len(ks) == len(rs) == len(bs)):
+            raise WeightError("give as many kernels, recurrent kernels and biases (one per layer)")
+        sd = {}
+        for k, (W, U, b) in enumerate(zip(ks, rs, bs)):
+            W, U = np.asarray(W), np.asarray(U)
+            if W.ndim != 2 or U.ndim != 2 or U.shape[1] != cls.gates * U.shape[0] or W.shape[1] != U.shape[1]:
+                raise WeightError(f"Keras {cls.kind.upper()} expects kernel (I, {cls.gates}·H) and "
+                                  f"recurrent_kernel (H, {cls.gates}·H); found {W.shape} and {U.shape}")
+            H = U.shape[0]
+            b_ih, b_hh = cls._keras_bias_in(b, H, reset_after)
+            sd[f"weight_ih_l{k}"] = cls._keras_rows(W.T, H)
+            sd[f"weight_hh_l{k}"] = cls._keras_rows(U.T, H)
+            sd[f"bias_ih_l{k}"] = cls._keras_rows(b_ih, H)
+            sd[f"bias_hh_l{k}"] = cls._keras_rows(b_hh, H)
+        return cls.from_torch(sd, nonlinearity=nonlinearity, output=output or "softmax", meta=meta)
+
+    @classmethod
+    def _keras_rows(cls, a, H):
+        if cls._keras_perm is None:
+            return np.array(a)
+        blocks = [a[j * H:(j + 1) * H] for j in range(cls.gates)]
+        return np.concatenate([blocks[j] for j in cls._keras_perm])
+
+    @classmethod
+    def _keras_bias_in(cls, b, H, reset_after):
+        GH = cls.gates * H
+        if b is None:
+            return np.zeros(GH), np.zeros(GH)
+        b = np.asarray(b)
+        if b.shape != (GH,):
+            raise WeightError(f"Keras {cls.kind.upper()} expects a bias of shape ({GH},); found {b.shape}")
+        return b, np.zeros(GH)
+
+    def to_keras(self):
+        """Keras 3 weights: a list [kernel, recurrent_kernel, bias] per layer."""
+        H, out = self.hidden_size, []
+        inv = None if self._keras_perm is None else np.argsort(self._keras_perm)
+        for k in range(self.num_layers):
+            def cols(a):
+                if inv is None:
+                    return np.array(a)
+                blocks = [a[j * H:(j + 1) * H] for j in range(self.gates)]
+                return np.concatenate([blocks[j] for j in inv])
+            p = {n: self.params[f"{n}_l{k}"] for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+            out.append([cols(p["weight_ih"]).T, cols(p["weight_hh"]).T, self._keras_bias_out(p, cols)])
+        return out
+
+    def _keras_bias_out(self, p, cols):
+        return cols(p["bias_ih"] + p["bias_hh"])
+
+    # --------------------------------------------------------------- running
+    def _prepare(self, xs, h0, c0):
+        xs = np.asarray(xs, dtype=self.dtype)
+        if xs.ndim not in (2, 3):
+            raise ValueError(f"xs must be (T, {self.input_size}) or (T, B, {self.input_size}); found shape {xs.shape}")
+        batched = xs.ndim == 3
+        X = xs if batched else xs[:, None, :]
+        if X.shape[-1] != self.input_size:
+            raise ValueError(f"each input vector must have {self.input_size} values; found {X.shape[-1]}")
+        if X.shape[0] == 0:
+            raise ValueError("the sequence is empty")
+        B, L, H = X.shape[1], self.num_layers, self.hidden_size
+
+        def state(s, name):
+            if s is None:
+                return np.zeros((L, B, H), self.dtype)
+            s = np.asarray(s, dtype=self.dtype)
+            want = (L, B, H) if batched else (L, H)
+            if s.shape != want:
+                raise ValueError(f"{name} must have shape {want}; found {s.shape}")
+            return s if batched else s[:, None, :]
+        return X, batched, state(h0, "h0"), state(c0, "c0")
+
+    def _override_arrays(self, overrides, T, B):
+        """Turn Override records into per-layer (clamp_mask, clamp_value, keep) arrays."""
+        L, H, G = self.num_layers, self.hidden_size, self.gates
+        per_layer = [[None, None, None] for _ in range(L)]
+        for ov in overrides:
+            if not isinstance(ov, Override):
+                raise TypeError("overrides must be lstm_core.clamp(...) or lstm_core.silence(...) records")
+            layer = ov.layer if ov.layer >= 0 else L + ov.layer
+            if not 0 <= layer < L:
+                raise ValueError(f"override layer {ov.layer} is outside 0..{L - 1}")
+            units = np.arange(H) if ov.units is None else np.asarray(ov.units)
+            if units.size and (units.min() < 0 or units.max() >= H):
+                raise ValueError(f"override units must lie in 0..{H - 1}; found {list(ov.units)}")
+            a, b = (0, T) if ov.steps is None else ov.steps
+            a, b = max(0, a), min(T, b)
+            slot = per_layer[layer]
+            if ov.target == "silence":
+                if slot[2] is None:
+                    slot[2] = np.ones((T, B, H), self.dtype)
+                slot[2][a:b, :, units] = 0.0
+                continue
+            if ov.target not in self.gate_names or self.kind == "rnn":
+                raise ValueError(f"a {self.kind.upper()} can clamp {', '.join(self.gate_names) if self.kind != 'rnn' else 'no gate'}"
+                                 f" or silence units; not {ov.target!r}")
+            lo, hi = (0.0, 1.0) if ov.target != "candidate" else (-1.0, 1.0)
+            if not lo <= ov.value <= hi:
+                raise ValueError(f"{ov.target} can only be clamped within {lo:g}..{hi:g}; got {ov.value}")
+            if slot[0] is None:
+                slot[0] = np.zeros((T, B, G * H), bool)
+                slot[1] = np.zeros((T, B, G * H), self.dtype)
+            cols = self.gate_names.index(ov.target) * H + units
+            slot[0][a:b, :, cols] = True
+            slot[1][a:b, :, cols] = ov.value
+        return per_layer
+
+    def _layer_args(self, k):
+        p = self.params
+        return p[f"weight_ih_l{k}"], p[f"weight_hh_l{k}"], p[f"bias_ih_l{k}"], p[f"bias_hh_l{k}"]
+
+    def _extra(self):
+        return {}
+
+    def forward(self, xs, h0=None, c0=None, overrides=None):
+        """Run the model on ``xs`` (T, I) or (T, B, I) and return a ``Trace``.
+
+        h0, c0: initial states (num_layers, H) or (num_layers, B, H), zero by
+        default; overrides: ``lstm_core.clamp`` / ``lstm_core.silence``
+        records for "what if" experiments.
+        """
+        X, batched, H0, C0 = self._prepare(xs, h0, c0)
+        T, B = X.shape[:2]
+        overrides = tuple(overrides or ())
+        ovs = self._override_arrays(overrides, T, B)
+        layers, inp = [], X
+        for k in range(self.num_layers):
+            mask, value, keep = ovs[k]
+            v = self.step.forward(inp, *self._layer_args(k), H0[k], C0[k], mask, value, keep, **self._extra())
+            layers.append(v)
+            inp = v["hidden"]
+        logits = y = None
+        if self.output:
+            logits = inp @ self.params["out.weight"].T + self.params["out.bias"]
+            y = softmax(logits) if self.output == "softmax" else logits
+        sq = (lambda a: a) if batched else (lambda a: a[:, 0] if a is not None else None)
+        return Trace(
+            cell=self.kind, inputs=frozen(np.array(X if batched else X[:, 0])),
+            layers=tuple(make_layer({n: sq(a) for n, a in v.items()}) for v in layers),
+            h0=frozen(H0 if batched else H0[:, 0]),
+            c0=frozen(C0 if batched else C0[:, 0]) if self.kind == "lstm" else None,
+            logits=None if logits is None else frozen(sq(logits)),
+            y=None if y is None else frozen(sq(y)),
+            overrides=overrides, batched=batched,
+            masks={"_per_layer": tuple(tuple(s) for s in ovs)},
+        )
+
+    def backward(self, trace, d_hidden=None, d_cell=None, d_logits=None):
+        """Backpropagation through time.
+
+        d_hidden: ∂L/∂h_t of the top layer, shaped like ``trace["hidden"]``;
+        d_cell (LSTM): ∂L/∂c_t of the top layer; d_logits: ∂L/∂(W' h_t + b),
+        shaped like ``trace.logits`` (for softmax cross-entropy it is y − target).
+
+        Returns the gradients under ``to_torch()``'s names, plus ``"input"``
+        (∂L/∂xs), ``"h0"`` (and ``"c0"`` for the LSTM), and per-step totals
+        ``"d_hidden"`` / ``"d_cell"`` of the top layer ((T, H) or (T, B, H)),
+        with ``"d_hidden_l{k}"`` / ``"d_cell_l{k}"`` for every layer.
+        """
+        b = trace.batched
+        lift = (lambda a: np.asarray(a, self.dtype)) if b else (lambda a: np.asarray(a, self.dtype)[:, None])
+        X = lift(trace.inputs)
+        T, B = X.shape[:2]
+        H, L = self.hidden_size, self.num_layers
+        layers = [{n: lift(a) for n, a in lv.items()} for lv in trace.layers]
+        H0 = lift(trace.h0) if b else np.asarray(trace.h0, self.dtype)[:, None]
+        C0 = None
+        if trace.c0 is not None:
+            C0 = lift(trace.c0) if b else np.asarray(trace.c0, self.dtype)[:, None]
+        shape = (T, B, H)
+        dH = np.zeros(shape, self.dtype) if d_hidden is None else lift(d_hidden).reshape(shape).copy()
+        dC = None if d_cell is None else lift(d_cell).reshape(shape)
+        grads = {}
+        if self.output:
+            dZ = np.zeros((T, B, self.output_size), self.dtype) if d_logits is None else \
+                lift(d_logits).reshape(T, B, self.output_size)
+            top = layers[-1]["hidden"]
+            grads["out.weight"] = dZ.reshape(T * B, -1).T @ top.reshape(T * B, H)
+            grads["out.bias"] = dZ.reshape(T * B, -1).sum(0)
+            dH += dZ @ self.params["out.weight"]
+        ovs = trace.masks["_per_layer"]
+        out = {}
+        dh0 = [None] * L
+        dc0 = [None] * L
+        for k in range(L - 1, -1, -1):
+            inp = X if k == 0 else layers[k - 1]["hidden"]
+            mask, _, keep = ovs[k]
+            w_ih, w_hh, _, _ = self._layer_args(k)
+            dX, g, dh0[k], dc0[k], dhid, dcell = self.step.backward(
+                inp, w_ih, w_hh, layers[k], H0[k], None if C0 is None else C0[k], dH,
+                dC if k == L - 1 else None, mask, keep, **self._extra())
+            for n, v in g.items():
+                grads[f"{n}_l{k}"] = v
+            sq = (lambda a: a) if b else (lambda a: a[:, 0])
+            out[f"d_hidden_l{k}"] = sq(dhid)
+            if dcell is not None:
+                out[f"d_cell_l{k}"] = sq(dcell)
+            dH = dX
+        result = {k: grads[k] for k in self.params}
+        result["input"] = dH if b else dH[:, 0]
+        st = (lambda a: a) if b else (lambda a: a[:, 0])
+        result["h0"] = st(np.stack(dh0))
+        if self.kind == "lstm":
+            result["c0"] = st(np.stack(dc0))
+        result.update(out)
+        result["d_hidden"] = out[f"d_hidden_l{L - 1}"]
+        if self.kind == "lstm":
+            result["d_cell"] = out[f"d_cell_l{L - 1}"]
+        return result
+
+    # ----------------------------------------------------------- weight files
+    def save(self, path, naming="torch"):
+        """Write the weights to ``.npz`` or ``.safetensors`` (see ``lstm_core.weights``)."""
+        from .weights import save
+        save(self, path, naming=naming)
+
+
+def _check_sizes(input_size, hidden_size, num_layers):
+    for name, v, lo, hi in (("input size", input_size, 1, 100_000), ("hidden size", hidden_size, 1, 4096),
+                            ("number of layers", num_layers, 1, 16)):
+        if not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
+            raise ValueError(f"{name} must be a whole number from {lo} to {hi}; got {v!r}")
+
+
+class LSTM(Recurrent):
+    """Long short-term memory. Trace values: forget, input, output, candidate,
+    cell, cell_tanh, hidden (the primer's z^f, z^i, z^o, z, c, tanh c, h)."""
+
+    kind = "lstm"
+    gates = 4
+    gate_names = _lstm.GATES
+    step = _lstm
+    _keras_perm = None   # Keras's i, f, c, o is PyTorch's i, f, g, o
+
+    def _after_init(self, forget_bias=1.0):
+        """Set the forget gate's total bias (b_ih + b_hh) to ``forget_bias``.
+
+        1.0 is the usual start (Gers et al. 2000; Jozefowicz et al. 2015): the
+        cell begins by keeping most of c, so gradients survive long gaps.
+        PyTorch itself starts it at random; pass ``forget_bias=None`` for that.
+        """
+        if forget_bias is None:
+            return
+        H = self.hidden_size
+        for k in range(self.num_layers):
+            self.params[f"bias_ih_l{k}"][H:2 * H] = forget_bias
+            self.params[f"bias_hh_l{k}"][H:2 * H] = 0.0
+
+
+class GRU(Recurrent):
+    """Gated recurrent unit. Trace values: reset, update, candidate, hidden."""
+
+    kind = "gru"
+    gates = 3
+    gate_names = _gru.GATES
+    step = _gru
+    _keras_perm = (1, 0, 2)   # Keras z, r, h -> PyTorch r, z, n (and back)
+
+    @classmethod
+    def _keras_bias_in(cls, b, H, reset_after):
+        if not reset_after or (b is not None and np.ndim(b) == 1):
+            raise WeightError("a Keras GRU with reset_after=False applies the reset gate before the "
+                              "recurrent matrix; PyTorch's GRU (and this tool) applies it after, so "
+                              "there is no exact equivalent. Rebuild the layer with reset_after=True "
+                              "(the Keras default).")
+        if b is None:
+            return np.zeros(3 * H), np.zeros(3 * H)
+        b = np.asarray(b)
+        if b.shape != (2, 3 * H):
+            raise WeightError(f"Keras GRU expects a bias of shape (2, {3 * H}); found {b.shape}")
+        return b[0], b[1]
+
+    def _keras_bias_out(self, p, cols):
+        return np.stack([cols(p["bias_ih"]), cols(p["bias_hh"])])
+
+
+class RNN(Recurrent):
+    """Plain (Elman) RNN, tanh or relu. Trace value: hidden."""
+
+    kind = "rnn"
+    gates = 1
+    gate_names = ()
+    step = _rnn
+
+    def _extra(self):
+        return {"nonlinearity": self.nonlinearity}
+
+
+CELLS = {"lstm": LSTM, "gru": GRU, "rnn": RNN}
