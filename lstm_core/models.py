@@ -115,8 +115,8 @@ class Recurrent:
         model._after_init(**kw)
         return model.astype(dtype)
 
-    def _after_init(self):
-        pass
+    def _after_init(self, forget_bias=None):
+        """Cell-specific initial values; only the LSTM has a forget gate to bias."""
 
     @classmethod
     def _build(cls, params, input_size, hidden_size, num_layers, nonlinearity, output, meta=None):
