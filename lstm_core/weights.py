@@ -1,0 +1,474 @@
+"""Weight files: read and write ``.npz`` and ``.safetensors``, in PyTorch or Keras naming.
+
+    model = lstm_core.load("my_lstm.npz")            # or .safetensors, bytes, an upload
+    model.save("copy.safetensors", naming="keras")
+
+What a file may hold
+--------------------
+* PyTorch names, as ``nn.LSTM/GRU/RNN.state_dict()`` gives them:
+  ``weight_ih_l0`` (G·H, I), ``weight_hh_l0`` (G·H, H), ``bias_ih_l0``,
+  ``bias_hh_l0`` (G·H,), then ``_l1`` …; optionally ``out.weight`` (O, H)
+  and ``out.bias`` (O,). A module prefix is allowed (``lstm.weight_ih_l0``),
+  and then one other linear layer (``fc.weight``, ``fc.bias``) is the output.
+* Keras 3 names, as ``{w.path: w.numpy() for w in model.weights}`` gives
+  them: ``…/kernel`` (I, G·H), ``…/recurrent_kernel`` (H, G·H), ``…/bias``;
+  each distinct prefix is a layer, stacked in order of appearance; a group
+  with ``kernel`` and ``bias`` but no ``recurrent_kernel`` (a Dense) is the
+  output layer, ``kernel`` (H, O).
+* G, the number of row blocks, tells the cell: weight_hh (4H, H) is an LSTM,
+  (3H, H) a GRU, (H, H) a plain RNN.
+* Metadata (optional): a JSON object, in ``.npz`` as a 0-d unicode array
+  under ``__meta__``, in ``.safetensors`` as ``__metadata__["lstm_explorer"]``.
+  ``nonlinearity`` ("tanh"/"relu", RNN) and ``output`` ("softmax"/"linear")
+  set the model; ``cell`` is checked against the shapes; every other key
+  (``vocab``: list of str, ``task``, ``note`` …) goes to ``model.meta``.
+
+Safety
+------
+Files may come from strangers (the hosted demo takes uploads). Nothing is
+unpickled or executed; every size is checked from the headers *before* any
+array is allocated: the file (``max_bytes``), the zip's declared member sizes,
+each .npy header's dtype and element count, the safetensors JSON header and
+offsets. Anything wrong raises ``WeightError`` (a ValueError) whose message
+says what was found and what is allowed.
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import re
+import struct
+import zipfile
+import zlib
+
+import numpy as np
+from numpy.lib import format as npy
+
+from . import safetensors_io
+from .models import CELLS, WeightError
+
+MAX_BYTES = 20_000_000      # default limit on the file and on the arrays it declares
+MAX_ARRAYS = 128            # 16 layers × 4 + output + metadata fits with room to spare
+MAX_META = 1_000_000        # bytes of metadata JSON
+MAX_HIDDEN, MAX_LAYERS, MAX_INPUT = 4096, 16, 100_000
+META_KEY = "__meta__"                 # npz member holding the metadata JSON
+SAFETENSORS_META_KEY = "lstm_explorer"  # key inside safetensors' __metadata__
+RESERVED = ("cell", "nonlinearity", "output")
+KERAS_LAYER = {"lstm": ("lstm", "lstm_cell"), "gru": ("gru", "gru_cell"), "rnn": ("simple_rnn", "simple_rnn_cell")}
+_BLOCKS = {4: "lstm", 3: "gru", 1: "rnn"}
+_TORCH_LEAF = re.compile(r"(weight|bias)_(ih|hh)_l\d+")
+ALLOWED = "float16, float32 or float64"
+
+
+# ============================================================== reading bytes
+def _read_source(source, name, max_bytes):
+    """Bytes of a path, a bytes object or a binary file-like; and its name."""
+    too_big = (f"the file is larger than the limit of {max_bytes:,} bytes; "
+               "weight files for this tool are small (an LSTM with H=512 is about 8 MB in float32)")
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    elif isinstance(source, (str, os.PathLike)):
+        name = name or os.fspath(source)
+        try:
+            if os.path.getsize(source) > max_bytes:
+                raise WeightError(too_big)
+            with open(source, "rb") as f:
+                data = f.read(max_bytes + 1)
+        except OSError as e:
+            raise WeightError(f"cannot read {os.fspath(source)!r}: {e.strerror or e}") from None
+    elif hasattr(source, "read"):
+        name = name or getattr(source, "name", None)
+        try:
+            data = source.read(max_bytes + 1)
+        except (OSError, ValueError) as e:
+            raise WeightError(f"cannot read the upload: {e}") from None
+        if isinstance(data, str):
+            raise WeightError("the file was opened as text; open it in binary mode ('rb')")
+        data = bytes(data)
+    else:
+        raise WeightError(f"expected a path, bytes or a binary file object; got {type(source).__name__}")
+    if len(data) > max_bytes:
+        raise WeightError(too_big)
+    return data, (str(name) if name else "")
+
+
+def _looks_like(data):
+    """A short description of a file that is not a weight file."""
+    sigs = [(b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+            (b"%PDF", "a PDF document"), (b"\x89HDF", "an HDF5 file (Keras .h5)"),
+            (b"\x93NUMPY", "a single .npy array"), (b"\x1f\x8b", "a gzip archive"),
+            (b"\x80", "a Python pickle"), (b"PK", "a zip archive")]
+    for sig, what in sigs:
+        if data.startswith(sig):
+            return what
+    try:
+        data[:4096].decode("utf-8")
+        return "a text file"
+    except UnicodeDecodeError:
+        return "binary data of an unknown kind"
+
+
+def sniff(data, name=""):
+    """'npz' or 'safetensors' from the content (the name only helps the message)."""
+    if not data:
+        raise WeightError("the file is empty; expected a .npz or .safetensors weight file")
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return "npz"
+    if len(data) >= 9 and data[8:9] == b"{":
+        return "safetensors"
+    what = _looks_like(data)
+    hint = {"a Python pickle": " Pickles can run code, so they are never opened here.",
+            "an HDF5 file (Keras .h5)": " Save the weights with the Keras one-liner in docs/weights.md instead.",
+            "a single .npy array": " Put all weights in one .npz (np.savez) instead."}.get(what, "")
+    label = f"{name!r} " if name else ""
+    raise WeightError(f"{label}is not a weight file: expected .npz (a zip of .npy arrays) or .safetensors "
+                      f"(8-byte length, then a JSON header); this looks like {what}.{hint}")
+
+
+# ======================================================================= npz
+def _check_npy_dtype(key, dtype, shape):
+    if key == META_KEY:
+        if dtype.kind != "U" or shape != ():
+            raise WeightError(f"{META_KEY} must be a 0-d unicode string holding JSON; found {dtype} {shape}")
+        return
+    if dtype.kind == "f" and dtype.itemsize in (2, 4, 8):
+        return
+    why = {"O": "Python objects (reading them needs pickle, which can run code; never done here)",
+           "c": "complex numbers", "U": "text", "S": "bytes", "V": "raw or structured records",
+           "i": "integers", "u": "integers", "b": "booleans", "M": "dates", "m": "time spans"}
+    raise WeightError(f"{key} holds {why.get(dtype.kind, str(dtype))} ({dtype}); weights must be {ALLOWED}")
+
+
+def _zip_entry_count(data):
+    """Entry count from the end-of-central-directory record, before zipfile parses anything."""
+    tail = data[-65557:]
+    i = tail.rfind(b"PK\x05\x06")
+    if i < 0 or i + 22 > len(tail):
+        raise WeightError("the .npz archive is truncated or corrupt (no end-of-archive record)")
+    return struct.unpack("<H", tail[i + 10:i + 12])[0]
+
+
+def read_npz(data, max_bytes=MAX_BYTES):
+    """({key: array}, metadata JSON text or None) from the bytes of an .npz."""
+    if _zip_entry_count(data) > MAX_ARRAYS:
+        raise WeightError(f"the archive holds more than {MAX_ARRAYS} members; at most {MAX_ARRAYS} arrays are allowed")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, struct.error) as e:
+        raise WeightError(f"the .npz archive is truncated or corrupt ({e})") from None
+    if len(infos) > MAX_ARRAYS:
+        raise WeightError(f"the archive holds {len(infos)} members; at most {MAX_ARRAYS} arrays are allowed")
+    names = [i.filename for i in infos]
+    if "archive/data.pkl" in names or any(n.endswith("/data.pkl") or n == "data.pkl" for n in names):
+        raise WeightError("this is a PyTorch checkpoint (torch.save), which needs pickle to read; pickles can run "
+                          "code, so it is never opened here. Convert it with the one-liner in docs/weights.md")
+    if "config.json" in names and any(n.endswith(".weights.h5") for n in names):
+        raise WeightError("this is a whole Keras model (.keras); save its weights with the one-liner in "
+                          "docs/weights.md instead")
+    declared = sum(i.file_size for i in infos)
+    if declared > max_bytes:
+        raise WeightError(f"the archive declares {declared:,} bytes once unpacked; the limit is {max_bytes:,}")
+    arrays, meta, total = {}, None, 0
+    for info in infos:
+        if not info.filename.endswith(".npy"):
+            raise WeightError(f"the archive member {info.filename[:80]!r} is not a .npy array; "
+                              "an .npz may hold only .npy arrays")
+        key = info.filename[:-4]
+        if key in arrays:
+            raise WeightError(f"the archive holds {key!r} twice")
+        try:
+            with zf.open(info) as f:
+                version = npy.read_magic(f)
+                if version == (1, 0):
+                    shape, fortran, dtype = npy.read_array_header_1_0(f)
+                elif version == (2, 0):
+                    shape, fortran, dtype = npy.read_array_header_2_0(f)
+                else:
+                    raise WeightError(f"{key}: .npy format version {version} is not supported (1.0 and 2.0 are)")
+                _check_npy_dtype(key, dtype, shape)
+                nbytes = math.prod(shape) * dtype.itemsize
+                total += nbytes
+                if nbytes > max_bytes or total > max_bytes:
+                    raise WeightError(f"{key} declares shape {shape} of {dtype} ({nbytes:,} bytes); all arrays "
+                                      f"together may take at most {max_bytes:,} bytes")
+                if key == META_KEY and nbytes > MAX_META:
+                    raise WeightError(f"the metadata takes {nbytes:,} bytes; at most {MAX_META:,} are allowed")
+                raw = f.read(nbytes)
+                if len(raw) != nbytes:
+                    raise WeightError(f"{key} is truncated: its header declares {nbytes:,} bytes, "
+                                      f"the archive holds {len(raw):,}")
+                if f.read(1):
+                    raise WeightError(f"{key} has extra bytes after the array its header declares")
+        except WeightError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+                RuntimeError, struct.error, SyntaxError, TypeError) as e:
+            raise WeightError(f"{key}: the archive or its .npy header is corrupt ({type(e).__name__}: "
+                              f"{str(e)[:160]})") from None
+        a = np.frombuffer(raw, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+        if key == META_KEY:
+            meta = str(a[()])
+        else:
+            arrays[key] = np.ascontiguousarray(a, dtype=dtype.newbyteorder("="))
+    return arrays, meta
+
+
+def read_safetensors(data, max_bytes=MAX_BYTES):
+    """({key: array}, metadata JSON text or None) from the bytes of a .safetensors file."""
+    tensors, meta, start = safetensors_io.read_header(data)
+    if len(tensors) > MAX_ARRAYS:
+        raise WeightError(f"the file holds {len(tensors)} tensors; at most {MAX_ARRAYS} are allowed")
+    total = sum(e - b for _, _, b, e in tensors.values())
+    if total > max_bytes:
+        raise WeightError(f"the tensors take {total:,} bytes; the limit is {max_bytes:,}")
+    text = meta.get(SAFETENSORS_META_KEY)
+    if text is not None and len(text) > MAX_META:
+        raise WeightError(f"the metadata takes {len(text):,} characters; at most {MAX_META:,} are allowed")
+    return {k: safetensors_io.decode(data, *v, start) for k, v in tensors.items()}, text
+
+
+def parse_meta(text):
+    """The metadata JSON as a checked dict ({} when there is none)."""
+    if text is None:
+        return {}
+    try:
+        info = json.loads(text)
+    except (ValueError, RecursionError) as e:
+        raise WeightError(f"the metadata is not valid JSON ({type(e).__name__}: {str(e)[:120]})") from None
+    if not isinstance(info, dict):
+        raise WeightError(f"the metadata must be a JSON object; found {type(info).__name__}")
+    checks = {"cell": (None, *CELLS), "nonlinearity": (None, "tanh", "relu"), "output": (None, "softmax", "linear")}
+    for k, allowed in checks.items():
+        if k in info and info[k] not in allowed:
+            raise WeightError(f"metadata {k!r} is {str(info[k])[:40]!r}; allowed: "
+                              f"{', '.join(repr(a) for a in allowed if a)}")
+    vocab = info.get("vocab")
+    if vocab is not None and not (isinstance(vocab, list) and all(isinstance(w, str) for w in vocab)):
+        raise WeightError("metadata 'vocab' must be a list of strings")
+    return info
+
+
+def read(source, name=None, max_bytes=MAX_BYTES):
+    """The arrays and the metadata of a weight file, checked but not yet a model.
+
+    Returns (arrays: {key: float ndarray}, meta: dict, format: "npz"|"safetensors").
+    """
+    data, name = _read_source(source, name, max_bytes)
+    fmt = sniff(data, name)
+    arrays, text = (read_npz if fmt == "npz" else read_safetensors)(data, max_bytes)
+    return arrays, parse_meta(text), fmt
+
+
+def load(source, name=None, max_bytes=MAX_BYTES):
+    """A model from a weight file: a path, raw bytes, or a binary file-like (an upload).
+
+    name: the file name when bytes are given (used in messages only: the
+    format is told from the content). Raises WeightError for anything that
+    is not a weight file this tool can run.
+    """
+    arrays, meta, _ = read(source, name, max_bytes)
+    return build(arrays, meta)
+
+
+# ================================================================= to a model
+def _found(arrays, limit=12):
+    items = [f"{k} {tuple(np.shape(v))}" for k, v in arrays.items()]
+    more = f" … and {len(items) - limit} more" if len(items) > limit else ""
+    return (", ".join(items[:limit]) or "nothing") + more
+
+
+def _expected_names():
+    return ("PyTorch names (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, then _l1 …; optional out.weight, "
+            "out.bias) or Keras names (…/kernel, …/recurrent_kernel, …/bias per layer; optional dense/kernel, "
+            "dense/bias)")
+
+
+def _kind_from(rec_shape, cols_are_blocks, where):
+    """Cell kind from the recurrent matrix: torch (G·H, H), keras (H, G·H)."""
+    if len(rec_shape) == 2 and min(rec_shape) > 0:
+        rows, cols = rec_shape if not cols_are_blocks else rec_shape[::-1]
+        if rows % cols == 0 and rows // cols in _BLOCKS:
+            return _BLOCKS[rows // cols]
+    want = "(4H, H) for an LSTM, (3H, H) for a GRU or (H, H) for a plain RNN"
+    if cols_are_blocks:
+        want = "(H, 4H) for an LSTM, (H, 3H) for a GRU or (H, H) for a plain RNN"
+    raise WeightError(f"{where} has shape {tuple(rec_shape)}; expected {want}")
+
+
+def _check_sizes(H, I, L):
+    limits = (("hidden size", H, MAX_HIDDEN), ("input size", I, MAX_INPUT), ("number of layers", L, MAX_LAYERS))
+    for what, v, hi in limits:
+        if not 1 <= v <= hi:
+            raise WeightError(f"the {what} is {v}; this tool runs 1 to {hi}")
+
+
+def _split_torch(arrays):
+    """PyTorch names -> (recurrent dict with bare names, output dict with out.*, leftovers)."""
+    prefixes = [k[:-len("weight_hh_l0")] for k in arrays if k.endswith("weight_hh_l0")]
+    if len(prefixes) > 1:
+        raise WeightError(f"the file holds several recurrent modules ({', '.join(p or '(none)' for p in prefixes)}); "
+                          "save one at a time")
+    p = prefixes[0]
+    rec, rest = {}, {}
+    for k, v in arrays.items():
+        if k.startswith(p) and _TORCH_LEAF.fullmatch(k[len(p):]):
+            rec[k[len(p):]] = v
+        else:
+            rest[k] = v
+    out = {}
+    mods = {k.rsplit(".", 1)[0] for k in rest if k.endswith((".weight", ".bias"))}
+    if len(mods) == 1 and len(rest) <= 2 and (mod := mods.pop()) + ".weight" in rest:
+        out["out.weight"] = rest.pop(mod + ".weight")
+        if mod + ".bias" in rest:
+            out["out.bias"] = rest.pop(mod + ".bias")
+    return rec, out, rest
+
+
+def _split_keras(arrays):
+    """Keras names -> (recurrent groups in order, dense group or None, leftovers)."""
+    groups = {}
+    for k, v in arrays.items():
+        key = k[:-2] if k.endswith(":0") else k
+        prefix, _, leaf = key.rpartition("/")
+        groups.setdefault(prefix, {})[leaf] = (k, v)
+    rec, dense, rest = [], [], {}
+    for prefix, g in groups.items():
+        leaves = set(g)
+        if "recurrent_kernel" in leaves and leaves <= {"kernel", "recurrent_kernel", "bias"}:
+            if "backward" in prefix.lower():
+                raise WeightError(f"{prefix!r} looks like the backward half of a bidirectional layer; "
+                                  "bidirectional layers are not supported")
+            rec.append((prefix, {leaf: v for leaf, (_, v) in g.items()}))
+        elif leaves in ({"kernel", "bias"}, {"kernel"}):
+            dense.append((prefix, {leaf: v for leaf, (_, v) in g.items()}))
+        else:
+            rest.update({k: v for k, v in g.values()})
+    if len(dense) > 1:
+        raise WeightError(f"found {len(dense)} dense layers ({', '.join(p for p, _ in dense)}); "
+                          "at most one, the output layer, is allowed")
+    return rec, (dense[0][1] if dense else None), rest
+
+
+def build(arrays, meta=None):
+    """A model from named arrays (PyTorch or Keras naming) and checked metadata."""
+    meta = dict(meta or {})
+    for k, v in arrays.items():
+        v = np.asarray(v)
+        if v.dtype.kind != "f":
+            raise WeightError(f"{k} holds {v.dtype}; weights must be {ALLOWED}")
+        if not np.all(np.isfinite(v)):
+            bad = int(v.size - np.count_nonzero(np.isfinite(v)))
+            raise WeightError(f"{k} holds {bad} NaN or infinite value(s); weights must be finite numbers")
+    opts = {"nonlinearity": meta.get("nonlinearity") or "tanh", "output": meta.get("output") or "softmax",
+            "meta": {k: v for k, v in meta.items() if k not in RESERVED}}
+    try:
+        if any(k.endswith("weight_hh_l0") for k in arrays):
+            model = _build_torch(arrays, opts)
+        elif any(k.removesuffix(":0").endswith("recurrent_kernel") for k in arrays):
+            model = _build_keras(arrays, opts)
+        else:
+            raise WeightError(f"no recurrent weights found: expected {_expected_names()}; found {_found(arrays)}")
+    except WeightError:
+        raise
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError) as e:
+        raise WeightError(f"these weights do not fit ({type(e).__name__}: {str(e)[:200]}); "
+                          f"found {_found(arrays)}") from None
+    if meta.get("cell") and meta["cell"] != model.kind:
+        raise WeightError(f"the metadata says the cell is {meta['cell']!r}, but the shapes are those of "
+                          f"a {model.kind.upper()}")
+    return model
+
+
+def _build_torch(arrays, opts):
+    rec, out, rest = _split_torch(arrays)
+    kind = _kind_from(np.shape(rec["weight_hh_l0"]), False, "weight_hh_l0")
+    H = rec["weight_hh_l0"].shape[1]
+    w_ih = rec.get("weight_ih_l0")
+    I = w_ih.shape[1] if w_ih is not None and w_ih.ndim == 2 else 1
+    _check_sizes(H, I, sum(1 for k in rec if k.startswith("weight_hh_l")))
+    return CELLS[kind].from_torch({**rec, **out, **rest}, **opts)
+
+
+def _build_keras(arrays, opts):
+    rec, dense, rest = _split_keras(arrays)
+    if rest:
+        raise WeightError(f"these Keras weights are not part of a recurrent or dense layer: {_found(rest)}; "
+                          f"expected {_expected_names()}")
+    kinds = [_kind_from(np.shape(g["recurrent_kernel"]), True, f"{p + '/' if p else ''}recurrent_kernel")
+             for p, g in rec]
+    if len(set(kinds)) > 1:
+        raise WeightError(f"the layers mix cells ({', '.join(kinds)}); one kind per model")
+    if any("kernel" not in g for _, g in rec):
+        raise WeightError(f"every recurrent layer needs a kernel; found {_found(arrays)}")
+    H = rec[0][1]["recurrent_kernel"].shape[0]
+    k0 = rec[0][1]["kernel"]
+    _check_sizes(H, k0.shape[0] if k0.ndim == 2 else 1, len(rec))
+    cls = CELLS[kinds[0]]
+    model = cls.from_keras([g["kernel"] for _, g in rec], [g["recurrent_kernel"] for _, g in rec],
+                           [g.get("bias") for _, g in rec], nonlinearity=opts["nonlinearity"],
+                           output=opts["output"], meta=opts["meta"])
+    # from_keras fills PyTorch's second bias with float64 zeros; keep the file's precision.
+    dtype = np.result_type(*[v.dtype for v in arrays.values()], np.float32)
+    if dense is not None:
+        K = np.asarray(dense["kernel"])
+        sd = model.to_torch()
+        sd["out.weight"] = K.T
+        sd["out.bias"] = dense.get("bias", np.zeros(K.shape[-1], K.dtype))
+        model = cls.from_torch(sd, **opts)
+    return model if model.dtype == dtype else model.astype(dtype)
+
+
+# ==================================================================== writing
+def named_arrays(model, naming="torch"):
+    """The model's weights under PyTorch or Keras 3 names (see the module doc)."""
+    if naming == "torch":
+        return model.to_torch()
+    if naming != "keras":
+        raise ValueError(f"naming must be 'torch' or 'keras', not {naming!r}")
+    base, cell = KERAS_LAYER[model.kind]
+    out = {}
+    for k, (W, U, b) in enumerate(model.to_keras()):
+        prefix = f"{base}_{k}" if k else base
+        out.update({f"{prefix}/{cell}/kernel": W, f"{prefix}/{cell}/recurrent_kernel": U, f"{prefix}/{cell}/bias": b})
+    if model.output:
+        out["dense/kernel"] = model.params["out.weight"].T.copy()
+        out["dense/bias"] = model.params["out.bias"].copy()
+    return out
+
+
+def meta_json(model, meta=None):
+    """The metadata object written with the weights: model.meta, ``meta``, then cell facts."""
+    info = {**model.meta, **(meta or {}),
+            "cell": model.kind, "nonlinearity": model.nonlinearity, "output": model.output}
+    try:
+        return json.dumps(info, ensure_ascii=False)
+    except (TypeError, ValueError) as e:
+        raise WeightError(f"metadata must be plain JSON (str, numbers, lists, dicts): {e}") from None
+
+
+def dumps(model, format="npz", naming="torch", meta=None):
+    """The bytes of a weight file (for a download button); format 'npz' or 'safetensors'."""
+    arrays, text = named_arrays(model, naming), meta_json(model, meta)
+    if format == "safetensors":
+        return safetensors_io.write(arrays, {SAFETENSORS_META_KEY: text})
+    if format != "npz":
+        raise ValueError(f"format must be 'npz' or 'safetensors', not {format!r}")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for key, a in {**arrays, META_KEY: np.array(text)}.items():
+            with zf.open(key + ".npy", "w") as f:
+                npy.write_array(f, np.asarray(a), allow_pickle=False)
+    return buf.getvalue()
+
+
+def save(model, path, naming="torch", meta=None):
+    """Write ``model`` to ``path``; the suffix (.npz or .safetensors) picks the format."""
+    suffix = os.fspath(path).rsplit(".", 1)[-1].lower()
+    if suffix not in ("npz", "safetensors"):
+        raise ValueError(f"save to a .npz or .safetensors path, not {os.fspath(path)!r}")
+    data = dumps(model, suffix, naming, meta)
+    with open(path, "wb") as f:
+        f.write(data)
