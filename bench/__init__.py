@@ -1,0 +1,1 @@
+"""Benchmarks (run as scripts, never as timed tests): ``python -m bench.core``."""

@@ -1,0 +1,145 @@
+"""Speed of ``lstm_core`` against PyTorch on this machine, side by side.
+
+Run ``python -m bench.core`` (add ``--quick`` for fewer repeats). For each
+cell (LSTM, GRU, RNN), shape and dtype it times ``forward`` and
+``forward + backward`` of ours and of ``torch.nn.LSTM/GRU/RNN`` (CPU; in
+float32 torch uses oneDNN), takes the median of several repeats and prints
+the ratio ours / torch. Shapes (issue 2): (T=1000, H=128, I=64, B=1) and
+(T=200, H=256, I=128, B=32).
+
+Targets (issue 2): float64 forward ≤ 0.7× torch; float32 forward ≤ 3× torch
+at B=1; float64 forward+backward ≤ 0.5× torch. This is a script, not a test:
+the machine is shared and timings are noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+
+import lstm_core
+
+SHAPES = ((1000, 128, 64, 1), (200, 256, 128, 32))   # (T, H, I, B)
+CELLS = ("lstm", "gru", "rnn")
+
+
+def _median_time(fn, repeats):
+    fn()   # warm-up (allocations, oneDNN primitive caches)
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _ours(cell, T, H, I, B, dtype):
+    model = lstm_core.CELLS[cell].init(I, H, seed=0, dtype=dtype)
+    rng = np.random.default_rng(1)
+    xs = rng.standard_normal((T, B, I)).astype(dtype)
+    dh = rng.standard_normal((T, B, H)).astype(dtype)
+
+    def fwd():
+        return model.forward(xs)
+
+    def fwd_bwd():
+        return model.backward(model.forward(xs), d_hidden=dh)
+    return model, fwd, fwd_bwd
+
+
+def _torch(model, cell, T, H, I, B, dtype):
+    import torch
+    tdt = torch.float64 if dtype == np.float64 else torch.float32
+    net = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[cell](I, H).to(tdt)
+    net.load_state_dict({k: torch.from_numpy(v) for k, v in model.to_torch().items()})
+    rng = np.random.default_rng(1)
+    xs = torch.from_numpy(rng.standard_normal((T, B, I)).astype(dtype))
+    dh = torch.from_numpy(rng.standard_normal((T, B, H)).astype(dtype))
+
+    def fwd():
+        with torch.no_grad():
+            return net(xs)
+
+    def fwd_bwd():
+        x = xs.clone().requires_grad_(True)
+        net.zero_grad(set_to_none=True)
+        out, _ = net(x)
+        out.backward(dh)
+    return fwd, fwd_bwd
+
+
+def machine():
+    """A short description of the machine, numpy/torch versions and BLAS."""
+    lines = []
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), "?")
+    except OSError:
+        model = platform.processor() or "?"
+    lines.append(f"CPU: {model}, {os.cpu_count()} logical cores")
+    lines.append(f"Python {platform.python_version()}, numpy {np.__version__}")
+    try:
+        import torch
+        lines.append(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
+                     f"oneDNN {'on' if torch.backends.mkldnn.is_available() else 'off'}")
+    except ImportError:
+        lines.append("torch not installed")
+    try:
+        from threadpoolctl import threadpool_info
+        for info in threadpool_info():
+            if info.get("user_api") == "blas":
+                lines.append(f"numpy BLAS: {info.get('internal_api')} {info.get('version')} "
+                             f"kernel {info.get('architecture')}, {info.get('num_threads')} threads")
+    except ImportError:
+        lines.append("numpy BLAS: (install threadpoolctl to see it)")
+    env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
+    lines.append(f"OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: {env or 'unset'}")
+    return lines
+
+
+def run(repeats=5, cells=CELLS, shapes=SHAPES, dtypes=(np.float64, np.float32)):
+    rows = []
+    for cell in cells:
+        for T, H, I, B in shapes:
+            for dtype in dtypes:
+                model, f, fb = _ours(cell, T, H, I, B, dtype)
+                tf, tfb = _torch(model, cell, T, H, I, B, dtype)
+                r = dict(cell=cell, shape=(T, H, I, B), dtype=np.dtype(dtype).name,
+                         ours_f=_median_time(f, repeats), torch_f=_median_time(tf, repeats),
+                         ours_fb=_median_time(fb, repeats), torch_fb=_median_time(tfb, repeats))
+                rows.append(r)
+                print(_fmt(r), flush=True)
+    return rows
+
+
+HEADER = ("| cell | T, H, I, B | dtype | ours fwd ms | torch fwd ms | ratio | "
+          "ours fwd+bwd ms | torch fwd+bwd ms | ratio |\n"
+          "|---|---|---|---:|---:|---:|---:|---:|---:|")
+
+
+def _fmt(r):
+    T, H, I, B = r["shape"]
+    return (f"| {r['cell'].upper()} | {T}, {H}, {I}, {B} | {r['dtype']} | {r['ours_f'] * 1e3:.1f} | "
+            f"{r['torch_f'] * 1e3:.1f} | {r['ours_f'] / r['torch_f']:.2f} | {r['ours_fb'] * 1e3:.1f} | "
+            f"{r['torch_fb'] * 1e3:.1f} | {r['ours_fb'] / r['torch_fb']:.2f} |")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=7)
+    ap.add_argument("--quick", action="store_true", help="3 repeats")
+    ap.add_argument("--cells", default=",".join(CELLS))
+    args = ap.parse_args(argv)
+    for line in machine():
+        print(line)
+    print()
+    print(HEADER)
+    run(repeats=3 if args.quick else args.repeats, cells=args.cells.split(","))
+
+
+if __name__ == "__main__":
+    main()
