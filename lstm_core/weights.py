@@ -66,7 +66,7 @@ ALLOWED = "float16, float32 or float64"
 def _read_source(source, name, max_bytes):
     """Bytes of a path, a bytes object or a binary file-like; and its name."""
     too_big = (f"the file is larger than the limit of {max_bytes:,} bytes; "
-               "weight files for this tool are small (an LSTM with H=512 is about 8 MB in float32)")
+               "an LSTM with 512 units and 64 inputs takes about 5 MB in float32")
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     elif isinstance(source, (str, os.PathLike)):

@@ -88,7 +88,7 @@ def test_npz_interoperates_with_numpy(tmp_path):
         for k, v in m.params.items():
             assert np.array_equal(z[k], v)
     buf = io.BytesIO()                                                  # numpy's, read by us
-    np.savez_compressed(buf, **m.to_torch(), __meta__=np.array(json.dumps({"output": "softmax"})))
+    np.savez_compressed(buf, **m.to_torch(), __meta__=json.dumps({"output": "softmax"}))  # as docs/weights.md says
     back = W.load(buf.getvalue())
     assert back.meta == {} and np.array_equal(back.params["weight_hh_l1"], m.params["weight_hh_l1"])
 
@@ -247,7 +247,7 @@ def test_files_written_from_live_torch_models(tmp_path, kind, how):
     net = _torch_model(torch, kind, 2, seed=3)
     path = tmp_path / f"m.{how}"
     if how == "npz":
-        np.savez(path, **{k: v.numpy() for k, v in net.state_dict().items()})     # the documented one-liner
+        np.savez(path, **{k: v.cpu().numpy() for k, v in net.state_dict().items()})   # docs/weights.md
     else:
         from safetensors.torch import save_file
         save_file(net.state_dict(), str(path))
