@@ -218,7 +218,7 @@ def read_npz(data, max_bytes=MAX_BYTES):
         if key == META_KEY:
             meta = str(a[()])
         else:
-            arrays[key] = np.ascontiguousarray(a, dtype=dtype.newbyteorder("="))
+            arrays[key] = np.ascontiguousarray(a).astype(dtype.newbyteorder("="))   # a writable copy
     return arrays, meta
 
 
@@ -382,6 +382,9 @@ def build(arrays, meta=None):
     except (ValueError, TypeError, IndexError, KeyError, AttributeError) as e:
         raise WeightError(f"these weights do not fit ({type(e).__name__}: {str(e)[:200]}); "
                           f"found {_found(arrays)}") from None
+    for k, v in model.params.items():   # Keras's transposed blocks arrive in Fortran order
+        if not v.flags.c_contiguous:
+            model.params[k] = np.ascontiguousarray(v)
     if meta.get("cell") and meta["cell"] != model.kind:
         raise WeightError(f"the metadata says the cell is {meta['cell']!r}, but the shapes are those of "
                           f"a {model.kind.upper()}")

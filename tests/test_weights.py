@@ -28,6 +28,7 @@ def same_model(a, b, exact=True):
         assert a.params.keys() == b.params.keys()
         for k in a.params:
             assert a.params[k].dtype == b.params[k].dtype and np.array_equal(a.params[k], b.params[k]), k
+            assert b.params[k].flags.writeable and b.params[k].flags.c_contiguous   # trainable in place
     else:   # Keras keeps one LSTM/RNN bias: b_ih + b_hh comes back as b_ih, b_hh = 0
         for ka, kb in zip(a.to_keras(), b.to_keras()):
             for u, v in zip(ka, kb):
@@ -113,6 +114,8 @@ def test_safetensors_interoperates_with_the_reference_package():
     same_model(m, W.load(blob))
     arrays, meta = st.read(blob)
     assert meta["lstm_explorer"] and set(arrays) == set(m.params)
+    for fmt in ("npz", "safetensors"):   # the raw arrays are writable copies, not views of the file
+        assert all(a.flags.writeable for a in W.read(W.dumps(m, fmt))[0].values())
 
 
 def test_float16_is_widened_to_float32():
