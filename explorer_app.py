@@ -1,6 +1,41 @@
-"""LSTM Explorer home page (placeholder until the explorer lands)."""
+"""LSTM Explorer — home page. Run with ``streamlit run explorer_app.py``.
+
+One screen: what the app is, a sentence to type with the LSTM's hidden state
+lighting up, and a link to every page. Pages are listed in explorer.app.PAGES.
+"""
 import streamlit as st
 
-st.set_page_config(page_title="LSTM Explorer", page_icon="🧠", layout="wide")
-st.title("LSTM Explorer")
-st.write("See inside a recurrent network.")
+from explorer import figures, model_source, parsing, state
+from explorer.app import PAGES, seed_widget, setup
+from explorer.i18n import catalogue
+
+ctx = setup("home")
+tr, lang = ctx.t, ctx.lang
+
+st.title(tr("app.title"))
+st.markdown(f"#### {tr('home.tagline')}")
+
+st.subheader(tr("home.try"))
+seed_widget("w_home_seq", ctx.view.seq or state.EXAMPLES[state.DEFAULT_EXAMPLE[lang]][1])
+text = st.text_input(tr("home.input"), key="w_home_seq", max_chars=200)
+try:
+    run = model_source.cached_run(ctx.spec, text, ctx.view.mode, ctx.view.enc, _model=ctx.model)
+    ctx.update(seq=text)
+    st.caption(tr("home.result"))
+    st.plotly_chart(figures.heatmap(run.trace["hidden"], run.tokens, "hidden", run.trace.cell, lang),
+                    key="home_heatmap", width="stretch")
+except parsing.InputError as err:
+    st.warning(err.message(lang))
+except model_source.TooBig as err:
+    st.warning(tr(err.key, **err.params))
+except ValueError as err:   # lstm_core.WeightError: the input does not fit an uploaded model
+    st.warning(tr("explorer.does_not_fit", reason=str(err)))
+st.page_link("pages/explorer.py", label=tr("home.open_explorer"), icon="🔬", query_params={"lang": lang})
+
+st.markdown(tr("home.facts"))
+
+st.subheader(tr("home.pages"))
+for p in PAGES[1:]:
+    st.page_link(p.path, label=tr(p.title_key), icon=p.icon, query_params={"lang": lang})
+    if f"home.page.{p.id}" in catalogue(lang):
+        st.caption(tr(f"home.page.{p.id}"))

@@ -1,0 +1,227 @@
+"""Strings of the home page and the sequence explorer page."""
+
+_HOWTO_COLOURS_EN = (
+    "**Colours.** Gates (z^f, z^i, z^o, and r, u in a GRU) run from 0 (closed, white) to 1 (open, dark). "
+    "The candidate z, tanh(c) and h run from −1 (blue) through 0 (white) to +1 (red). "
+    "The cell state c has no fixed bound, so its scale is symmetric around 0. "
+    "Hover over any square to read the token, the step, the unit and the exact value."
+)
+_HOWTO_COLOURS_ZH = (
+    "**颜色。** 门（z^f、z^i、z^o，以及 GRU 的 r、u）取值从 0（关闭，白色）到 1（打开，深色）。"
+    "候选值 z、tanh(c) 和 h 取值从 −1（蓝）经过 0（白）到 +1（红）。"
+    "细胞状态 c 没有固定的上下界，所以它的色标以 0 为中心对称。"
+    "把鼠标停在任意一个方格上，就能看到对应的词元、步数、单元和精确数值。"
+)
+
+EN = {
+    # home page
+    "home.tagline": "Type a sentence and watch a recurrent network read it, one step at a time.",
+    "home.try": "Try it here",
+    "home.input": "Your sentence",
+    "home.result": "The hidden state h of a small random LSTM while it reads your sentence "
+                   "(one row per unit, one column per character):",
+    "home.open_explorer": "Open this sentence in the sequence explorer",
+    "home.pages": "What each page shows",
+    "home.page.explorer": "Heatmaps of every gate and state over time, a step-by-step player, the cell at any step "
+                          "with its arithmetic, and tokens coloured by a unit.",
+    "home.facts": "**The idea in four lines.** A plain RNN carries one state h from step to step. "
+                  "An LSTM carries two: the cell state c, which changes slowly, and the hidden state h, which can "
+                  "change a lot. Three gates decide what of c to forget (z^f), how much of the new candidate z to "
+                  "write (z^i), and how much of tanh(c) to show as h (z^o): "
+                  "c^t = z^f ⊙ c^{t-1} + z^i ⊙ z and h^t = z^o ⊙ tanh(c^t).",
+    # explorer page
+    "explorer.title": "Sequence explorer",
+    "explorer.howto.title": "New here? How to read this page",
+    "explorer.howto.lstm": (
+        "1. **Type** a sentence (or pick an example) — each character, word or number becomes one time step.\n"
+        "2. **Step** through time with the buttons or the slider, or press **Play**. The marked column is the "
+        "current step.\n"
+        "3. Each **heatmap** is one quantity of the LSTM: a row per unit, a column per step. "
+        "z^f decides what of the old cell state c to keep, z^i how much of the candidate z to write, "
+        "z^o how much of tanh(c) to let out as h.\n"
+        "4. Below, the **cell diagram** repeats one step for one unit with its real numbers, and the "
+        "**tokens** are coloured by that unit — click a token to jump to its step.\n\n" + _HOWTO_COLOURS_EN),
+    "explorer.howto.gru": (
+        "1. **Type** a sentence (or pick an example) — each character, word or number becomes one time step.\n"
+        "2. **Step** through time with the buttons or the slider, or press **Play**.\n"
+        "3. Each **heatmap** is one quantity of the GRU: a row per unit, a column per step. "
+        "The reset gate r decides how much of the old h goes into the candidate ñ; the update gate u decides "
+        "how much of the old h is kept instead of the candidate. A GRU has no separate cell state.\n"
+        "4. Below, one step for one unit with its numbers, and the tokens coloured by that unit — click a token to "
+        "jump there.\n\n" + _HOWTO_COLOURS_EN),
+    "explorer.howto.rnn": (
+        "1. **Type** a sentence (or pick an example) — each character, word or number becomes one time step.\n"
+        "2. **Step** through time with the buttons or the slider, or press **Play**.\n"
+        "3. A plain RNN has no gates: the heatmap shows its only state h, a row per unit, a column per step. "
+        "Each new h mixes the input x and the previous h through one tanh.\n"
+        "4. Below, one step for one unit with its numbers, and the tokens coloured by that unit — click a token to "
+        "jump there.\n\n" + _HOWTO_COLOURS_EN),
+    "explorer.seq": "Sequence",
+    "explorer.seq_help": "Characters: every character you see is one step (Chinese, emoji and accents included). "
+                         "Words: split at spaces. Numbers: `1, 0.5, -2` for scalars or `1,0; 0,1` for vectors.",
+    "explorer.mode": "Read the text as",
+    "explorer.mode.chars": "characters",
+    "explorer.mode.words": "words",
+    "explorer.mode.numbers": "numbers",
+    "explorer.mode_help.chars": "Each character is one step (at most {limit} steps).",
+    "explorer.mode_help.words": "Each word — text between spaces — is one step (at most {limit} steps).",
+    "explorer.mode_help.numbers": "Scalars separated by commas or spaces, or vectors separated by “;” or new lines "
+                                  "(at most {limit} steps).",
+    "explorer.examples": "Examples",
+    "explorer.examples_pick": "Pick an example…",
+    "explorer.bad_input": "This input cannot be shown: {reason}",
+    "explorer.does_not_fit": "the input does not fit the model. The model says (in English): {reason}",
+    "explorer.showing_previous": "Below is still the last sequence that worked.",
+    "explorer.enc_note.embedding": "Input: each distinct token ({n} of them) gets a fixed random vector of {dim} "
+                                   "numbers (the same token always gets the same vector).",
+    "explorer.enc_note.onehot_sequence": "Input: one-hot vectors over the {n} distinct tokens of this sequence "
+                                         "(x^t has {dim} entries, one of them 1).",
+    "explorer.enc_note.onehot_model": "Input: one-hot vectors over the model's own vocabulary of {dim} tokens; "
+                                      "{unknown} token(s) are not in it and get an all-zero vector.",
+    "explorer.enc_note.numbers": "Input: the numbers as typed, {dim} per step.",
+    "explorer.layer": "Layer",
+    "explorer.layer_n": "layer {n}",
+    "explorer.unit": "Unit (0 = first row)",
+    "explorer.unit_help": "The unit shown in the cell diagram and used to colour the tokens.",
+    "explorer.topk": "Only the most telling units",
+    "explorer.topk_help": "With many units the heatmaps get crowded: show only the k units that vary most over "
+                          "time, or that are most active (largest average |value|). The chosen unit is always kept.",
+    "explorer.topk_k": "How many units (k)",
+    "explorer.topk_by": "Pick units by",
+    "explorer.topk_by.variation": "change over time",
+    "explorer.topk_by.activity": "activity",
+    "explorer.color_by": "Colour the tokens by",
+    "explorer.value.forget": "z^f · forget gate",
+    "explorer.value.input": "z^i · input gate",
+    "explorer.value.output": "z^o · output gate",
+    "explorer.value.candidate": "z · candidate",
+    "explorer.value.candidate_gru": "ñ · candidate",
+    "explorer.value.cell": "c · cell state",
+    "explorer.value.cell_tanh": "tanh(c)",
+    "explorer.value.hidden": "h · hidden state",
+    "explorer.value.reset": "r · reset gate",
+    "explorer.value.update": "u · update gate",
+    "explorer.view": "Animation",
+    "explorer.view.step": "Step by step (server)",
+    "explorer.view.animate": "Play in the browser",
+    "explorer.animate_help": "This view is animated by the chart itself: use its ▶ button and slider. Nothing is "
+                             "sent to the server while it plays.",
+    "explorer.first": "⏮ First",
+    "explorer.prev": "◀ Back",
+    "explorer.play": "▶ Play",
+    "explorer.pause": "⏸ Pause",
+    "explorer.next": "Next ▶",
+    "explorer.last": "Last ⏭",
+    "explorer.step": "Step t",
+    "explorer.now": "**Step {t} of {steps}** · token “{token}” · unit {unit}",
+    "explorer.strip_help": "Tokens coloured by {value} of unit {unit}. Click a token to jump to its step.",
+    "explorer.arithmetic": "Unit {unit} at step {t}, by hand",
+    "explorer.export": "Download",
+    "explorer.export_npz": "Trace as .npz",
+    "explorer.export_csv": "Trace as .csv",
+    "explorer.export_help": "Every value of every layer. The .csv has one row per value: layer, step (from 1), "
+                            "token, unit, quantity, value. Charts save as PNG from their toolbar (camera icon).",
+}
+
+ZH = {
+    "home.tagline": "输入一句话，看循环神经网络如何一步一步地读它。",
+    "home.try": "在这里试试",
+    "home.input": "你的句子",
+    "home.result": "一个随机初始化的小 LSTM 读你这句话时的隐藏状态 h（每行一个单元，每列一个字符）：",
+    "home.open_explorer": "在序列探索页中打开这句话",
+    "home.pages": "各页面的内容",
+    "home.page.explorer": "每个门和状态随时间变化的热力图、逐步播放、任意一步的单元内部及其算式，"
+                          "以及按某个单元着色的词元。",
+    "home.facts": "**四句话讲清思路。** 普通 RNN 在步与步之间只传递一个状态 h。"
+                  "LSTM 传递两个：变化缓慢的细胞状态 c，和可能变化很大的隐藏状态 h。"
+                  "三个门分别决定：忘掉 c 中的哪些（z^f）、把新的候选值 z 写入多少（z^i）、"
+                  "把 tanh(c) 的多少作为 h 输出（z^o）："
+                  "c^t = z^f ⊙ c^{t-1} + z^i ⊙ z，h^t = z^o ⊙ tanh(c^t)。",
+    "explorer.title": "序列探索",
+    "explorer.howto.title": "第一次来？这一页怎么看",
+    "explorer.howto.lstm": (
+        "1. **输入**一句话（或选一个例子）——每个字符、词或数字就是一个时间步。\n"
+        "2. 用按钮或滑块**逐步**前进，或者按**播放**。被标出的那一列就是当前步。\n"
+        "3. 每张**热力图**是 LSTM 的一种量：每行一个单元，每列一步。"
+        "z^f 决定旧的细胞状态 c 保留多少，z^i 决定候选值 z 写入多少，z^o 决定 tanh(c) 有多少作为 h 输出。\n"
+        "4. 下方的**单元图**用真实数值重现某一步、某一个单元的计算；**词元**按这个单元的值着色——"
+        "点击一个词元就跳到那一步。\n\n" + _HOWTO_COLOURS_ZH),
+    "explorer.howto.gru": (
+        "1. **输入**一句话（或选一个例子）——每个字符、词或数字就是一个时间步。\n"
+        "2. 用按钮或滑块**逐步**前进，或者按**播放**。\n"
+        "3. 每张**热力图**是 GRU 的一种量：每行一个单元，每列一步。"
+        "重置门 r 决定旧的 h 有多少进入候选值 ñ；更新门 u 决定保留多少旧的 h、而不是换成候选值。"
+        "GRU 没有单独的细胞状态。\n"
+        "4. 下方用真实数值重现某一步、某一个单元的计算，词元按这个单元的值着色——点击词元即可跳到那一步。\n\n"
+        + _HOWTO_COLOURS_ZH),
+    "explorer.howto.rnn": (
+        "1. **输入**一句话（或选一个例子）——每个字符、词或数字就是一个时间步。\n"
+        "2. 用按钮或滑块**逐步**前进，或者按**播放**。\n"
+        "3. 普通 RNN 没有门：热力图只显示它唯一的状态 h，每行一个单元，每列一步。"
+        "每个新的 h 都是输入 x 和上一步的 h 经过一次 tanh 混合而成。\n"
+        "4. 下方用真实数值重现某一步、某一个单元的计算，词元按这个单元的值着色——点击词元即可跳到那一步。\n\n"
+        + _HOWTO_COLOURS_ZH),
+    "explorer.seq": "序列",
+    "explorer.seq_help": "按字符：看到的每个字符就是一步（包括汉字、emoji 和带重音的字母）。按词：以空格分开。"
+                         "按数字：标量写作 `1, 0.5, -2`，向量写作 `1,0; 0,1`。",
+    "explorer.mode": "把文本读作",
+    "explorer.mode.chars": "字符",
+    "explorer.mode.words": "词",
+    "explorer.mode.numbers": "数字",
+    "explorer.mode_help.chars": "每个字符是一步（最多 {limit} 步）。",
+    "explorer.mode_help.words": "每个词（空格之间的文字）是一步（最多 {limit} 步）。",
+    "explorer.mode_help.numbers": "标量用逗号或空格分开，向量之间用“;”或换行分开（最多 {limit} 步）。",
+    "explorer.examples": "例子",
+    "explorer.examples_pick": "选一个例子…",
+    "explorer.bad_input": "无法显示这个输入：{reason}",
+    "explorer.does_not_fit": "输入与模型不匹配。模型给出的原因（英文）：{reason}",
+    "explorer.showing_previous": "下面显示的仍是上一个可用的序列。",
+    "explorer.enc_note.embedding": "输入方式：每个不同的词元（共 {n} 个）对应一个固定的、含 {dim} 个数的随机向量"
+                                   "（同一个词元总是得到同一个向量）。",
+    "explorer.enc_note.onehot_sequence": "输入方式：按本序列中 {n} 个不同的词元做独热编码"
+                                         "（x^t 有 {dim} 个分量，其中一个为 1）。",
+    "explorer.enc_note.onehot_model": "输入方式：按模型自带的 {dim} 个词元的词表做独热编码；"
+                                      "有 {unknown} 个词元不在词表中，它们的向量全为 0。",
+    "explorer.enc_note.numbers": "输入方式：按输入的数字原样使用，每步 {dim} 个数。",
+    "explorer.layer": "层",
+    "explorer.layer_n": "第 {n} 层",
+    "explorer.unit": "单元（0 = 第一行）",
+    "explorer.unit_help": "单元图中显示的单元，也用来给词元着色。",
+    "explorer.topk": "只看最有代表性的单元",
+    "explorer.topk_help": "单元很多时热力图会很拥挤：只显示随时间变化最大、或最活跃（平均 |值| 最大）的 k 个单元。"
+                          "当前选中的单元总会保留。",
+    "explorer.topk_k": "单元个数 k",
+    "explorer.topk_by": "挑选依据",
+    "explorer.topk_by.variation": "随时间的变化",
+    "explorer.topk_by.activity": "活跃程度",
+    "explorer.color_by": "词元着色依据",
+    "explorer.value.forget": "z^f · 遗忘门",
+    "explorer.value.input": "z^i · 输入门",
+    "explorer.value.output": "z^o · 输出门",
+    "explorer.value.candidate": "z · 候选值",
+    "explorer.value.candidate_gru": "ñ · 候选值",
+    "explorer.value.cell": "c · 细胞状态",
+    "explorer.value.cell_tanh": "tanh(c)",
+    "explorer.value.hidden": "h · 隐藏状态",
+    "explorer.value.reset": "r · 重置门",
+    "explorer.value.update": "u · 更新门",
+    "explorer.view": "动画方式",
+    "explorer.view.step": "逐步（服务器端）",
+    "explorer.view.animate": "在浏览器中播放",
+    "explorer.animate_help": "这个视图由图表自己播放：使用图中的 ▶ 按钮和滑块。播放时不会与服务器通信。",
+    "explorer.first": "⏮ 第一步",
+    "explorer.prev": "◀ 上一步",
+    "explorer.play": "▶ 播放",
+    "explorer.pause": "⏸ 暂停",
+    "explorer.next": "下一步 ▶",
+    "explorer.last": "最后一步 ⏭",
+    "explorer.step": "第 t 步",
+    "explorer.now": "**第 {t} 步，共 {steps} 步** · 词元“{token}” · 单元 {unit}",
+    "explorer.strip_help": "词元按单元 {unit} 的 {value} 着色。点击一个词元就跳到它那一步。",
+    "explorer.arithmetic": "单元 {unit} 在第 {t} 步的手算过程",
+    "explorer.export": "下载",
+    "explorer.export_npz": "轨迹（.npz）",
+    "explorer.export_csv": "轨迹（.csv）",
+    "explorer.export_help": "包含每一层的每个数值。.csv 每行一个数值：层、步（从 1 开始）、词元、单元、量、值。"
+                            "图表可以从工具栏（相机图标）保存为 PNG。",
+}

@@ -1,0 +1,167 @@
+"""Where the explorer's model and its forward pass come from.
+
+Three sources, one ``ModelSpec`` (hashable, so it can key a cache):
+
+- generated: seeded random weights for a cell kind, hidden size, layers and
+  forget bias (``lstm_core.<CELL>.init``); the input size follows the
+  sequence (embedding width, the sequence's own vocabulary, or the vector
+  width typed as numbers);
+- uploaded: a ``.npz`` / ``.safetensors`` file read by ``lstm_core.load``;
+  the spec holds the file's SHA-256, never the per-user upload object;
+- trained presets: ``presets()`` is the hook a later issue fills.
+
+``compute`` is the pure pipeline text → tokens → X (T, I) → Trace; the
+``cached_*`` wrappers bound memory (``max_entries``, ``ttl``) so a hosted
+demo stays inside ~1 GB. Moving through time reads the cached ``Run`` and
+never recomputes it.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import streamlit as st
+
+import lstm_core
+
+from . import parsing
+
+# T · H · layers above this is refused (a trace holds ~12 arrays of T×H per layer).
+MAX_WORK = 1_000_000
+CACHE_ENTRIES = 6
+CACHE_TTL = 3600  # seconds
+
+
+class Preset(NamedTuple):
+    """A trained model offered in the sidebar (filled in by the training issue)."""
+
+    id: str
+    title_key: str          # catalogue key of its name
+    load: object            # () -> lstm_core.Recurrent
+
+
+def presets() -> list[Preset]:
+    """Trained presets to offer beside "generated" and "upload". None yet."""
+    return []
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    cell: str = "lstm"
+    hidden: int = 16
+    layers: int = 1
+    seed: int = 0
+    forget_bias: float = 1.0
+    upload: str | None = None    # SHA-256 of an uploaded weight file
+    preset: str | None = None    # Preset.id
+
+    @property
+    def generated(self) -> bool:
+        return self.upload is None and self.preset is None
+
+
+@dataclass(frozen=True)
+class Run:
+    """One forward pass and what fed it."""
+
+    tokens: tuple
+    encoded: object          # parsing.Encoded
+    trace: lstm_core.Trace
+    model: dict              # model.describe()
+
+
+class TooBig(ValueError):
+    """The pass would need more memory than the app allows."""
+
+    def __init__(self, steps, hidden, layers):
+        super().__init__(f"T·H·layers = {steps}·{hidden}·{layers} > {MAX_WORK}")
+        self.key = "model.too_big"
+        self.params = {"steps": steps, "hidden": hidden, "layers": layers, "work": steps * hidden * layers,
+                       "limit": f"{MAX_WORK:,}"}
+
+
+def generated_model(cell, input_size, hidden, layers, seed, forget_bias):
+    """Seeded random weights (float32: the explorer shows, it does not train)."""
+    return lstm_core.CELLS[cell].init(input_size, hidden, num_layers=layers, seed=seed, forget_bias=forget_bias,
+                    dtype=np.float32)
+
+
+def compute(spec: ModelSpec, text: str, mode: str, encoding: str, model=None) -> Run:
+    """text → tokens → X (T, I) → forward pass.
+
+    ``model`` is required for uploads and presets, ignored for generated
+    weights. Raises ``parsing.InputError`` for bad input, ``TooBig`` past
+    ``MAX_WORK``, ``lstm_core.WeightError`` when X does not fit the model.
+    """
+    seq = parsing.parse_sequence(text, mode)
+    T = len(seq.tokens)
+    if spec.generated:
+        H, L = spec.hidden, spec.layers
+        if T * H * L > MAX_WORK:
+            raise TooBig(T, H, L)
+        enc = parsing.encode(seq, encoding, seed=spec.seed)
+        model = generated_model(spec.cell, enc.X.shape[1], H, L, spec.seed, spec.forget_bias)
+    else:
+        if T * model.hidden_size * model.num_layers > MAX_WORK:
+            raise TooBig(T, model.hidden_size, model.num_layers)
+        enc = parsing.encode(seq, encoding, vocab=model.meta.get("vocab"), dim=model.input_size,
+                             seed=spec.seed, input_size=model.input_size)
+    X = np.asarray(enc.X, dtype=model.dtype)
+    trace = model.forward(X)
+    return Run(tuple(seq.tokens), enc, trace, model.describe())
+
+
+@st.cache_resource(max_entries=CACHE_ENTRIES, ttl=CACHE_TTL, show_spinner=False)
+def cached_run(spec: ModelSpec, text: str, mode: str, encoding: str, _model=None) -> Run:
+    """``compute``, once per (spec, text, mode, encoding); the Run is read-only and shared."""
+    return compute(spec, text, mode, encoding, _model)
+
+
+@st.cache_resource(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
+def _load_upload(digest: str, name: str, _data: bytes):
+    return lstm_core.load(io.BytesIO(_data), name=name)
+
+
+def read_upload(data: bytes, name: str):
+    """(sha256, model) for an uploaded weight file; raises WeightError/ValueError."""
+    digest = hashlib.sha256(data).hexdigest()
+    return digest, _load_upload(digest, name, data)
+
+
+# ------------------------------------------------------------------ export
+def trace_arrays(run: Run) -> dict:
+    """Every array of every layer, named ``l{k}_{name}``, plus inputs and tokens."""
+    out = {"tokens": np.array(run.tokens, dtype=str), "inputs": np.asarray(run.trace.inputs)}
+    for k, layer in enumerate(run.trace.layers):
+        for name, values in layer.items():
+            out[f"l{k}_{name}"] = np.asarray(values)
+    for name in ("logits", "y"):
+        value = getattr(run.trace, name)
+        if value is not None:
+            out[name] = np.asarray(value)
+    return out
+
+
+def trace_npz(run: Run) -> bytes:
+    """The trace as a NumPy ``.npz`` archive (``np.load`` reads it back)."""
+    buf = io.BytesIO()
+    np.savez(buf, **trace_arrays(run))
+    return buf.getvalue()
+
+
+def trace_csv(run: Run) -> str:
+    """Long format, one value per row: layer, step (1-based), token, unit, quantity, value."""
+    lines = ["layer,step,token,unit,quantity,value"]
+    tokens = ['"' + str(tok).replace('"', '""') + '"' for tok in run.tokens]
+    for k, layer in enumerate(run.trace.layers):
+        for name, values in layer.items():
+            values = np.asarray(values)
+            T, H = values.shape
+            for s in range(T):
+                row = values[s]
+                prefix = f"{k},{s + 1},{tokens[s]},"
+                lines.extend(f"{prefix}{u},{name},{row[u]:.7g}" for u in range(H))
+    return "\n".join(lines) + "\n"

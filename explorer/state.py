@@ -1,0 +1,188 @@
+"""The view a user sees, and its form in the URL (query parameters).
+
+A ``View`` is everything needed to reproduce a screen of the explorer:
+
+=========  ======================================  ==================
+parameter  meaning                                 allowed
+=========  ======================================  ==================
+``seq``    the typed sequence                      text (parsed later)
+``mode``   how ``seq`` is read                     chars, words, numbers
+``cell``   cell kind                               lstm, gru, rnn
+``hidden`` hidden size H                           1 … 512
+``layers`` stacked layers                          1 … 4
+``seed``   weight seed                             0 … 2³¹−1
+``fb``     LSTM forget-gate bias                   −10 … 10
+``enc``    how tokens become vectors               embedding, onehot_sequence, onehot_model
+``t``      current step, **1-based**               1 … T
+``unit``   chosen unit, 0-based (as in the charts) 0 … H−1
+``lang``   interface language                      zh, en
+=========  ======================================  ==================
+
+``parse_query`` never raises: a malformed value falls back to the default,
+an out-of-range number is clamped, and each such repair is reported as a
+``Problem`` (a catalogue key and its fields) for the page to show translated.
+``t`` and ``unit`` are checked against the real T and H later, by
+``fit_step`` once the sequence and model are known.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Mapping, NamedTuple
+
+from .i18n import DEFAULT_LANG, LANGS
+
+CELLS = ("lstm", "gru", "rnn")
+MODES = ("chars", "words", "numbers")
+ENCODINGS = ("embedding", "onehot_sequence", "onehot_model")
+MAX_SEQ_CHARS = 50_000     # a URL longer than this is cut (the parser then names the token limit)
+
+# name -> (lowest, highest) for the numeric parameters
+RANGES = {
+    "hidden": (1, 512),
+    "layers": (1, 4),
+    "seed": (0, 2**31 - 1),
+    "fb": (-10.0, 10.0),
+    "t": (1, 1_000_000),
+    "unit": (0, 511),
+}
+CHOICES = {"mode": MODES, "cell": CELLS, "enc": ENCODINGS, "lang": LANGS}
+
+
+class Problem(NamedTuple):
+    """Something repaired in the input: ``t(key, lang, **params)`` says what."""
+
+    key: str
+    params: dict
+
+
+@dataclass(frozen=True)
+class View:
+    seq: str = ""
+    mode: str = "chars"
+    cell: str = "lstm"
+    hidden: int = 16
+    layers: int = 1
+    seed: int = 0
+    fb: float = 1.0
+    enc: str = "embedding"
+    t: int = 1
+    unit: int = 0
+    lang: str = DEFAULT_LANG
+
+    def with_(self, **changes) -> "View":
+        return replace(self, **changes)
+
+
+DEFAULT = View()
+NAMES = tuple(f.name for f in fields(View))
+
+
+def _shown(value, limit=40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _one(value):
+    """st.query_params gives the last value; a plain dict may hold a list."""
+    if isinstance(value, (list, tuple)):
+        return value[-1] if value else ""
+    return value
+
+
+def _number(name, raw, problems):
+    default = getattr(DEFAULT, name)
+    kind = type(default)
+    lo, hi = RANGES[name]
+    try:
+        value = kind(raw.strip()) if kind is int else float(raw.strip())
+        if kind is float and not math.isfinite(value):
+            raise ValueError
+    except (ValueError, OverflowError):
+        problems.append(Problem("state.malformed", {"name": name, "value": _shown(raw), "default": default}))
+        return default
+    if value < lo or value > hi:
+        fixed = min(max(value, lo), hi)
+        problems.append(Problem("state.out_of_range",
+                                {"name": name, "value": _shown(raw), "lo": lo, "hi": hi, "used": fixed}))
+        return fixed
+    return value
+
+
+def parse_query(params: Mapping) -> tuple[View, list[Problem]]:
+    """The view described by URL query parameters, and what had to be repaired.
+
+    Unknown parameters are ignored (other pages may own them).
+    """
+    problems: list[Problem] = []
+    values = {}
+    for name in NAMES:
+        if name not in params:
+            continue
+        raw = str(_one(params[name]))
+        if name == "seq":
+            if len(raw) > MAX_SEQ_CHARS:
+                problems.append(Problem("state.seq_cut", {"limit": MAX_SEQ_CHARS}))
+                raw = raw[:MAX_SEQ_CHARS]
+            values[name] = raw
+        elif name in CHOICES:
+            value = raw.strip().lower()
+            if value in CHOICES[name]:
+                values[name] = value
+            else:
+                problems.append(Problem("state.bad_choice", {
+                    "name": name, "value": _shown(raw), "choices": ", ".join(CHOICES[name]),
+                    "default": getattr(DEFAULT, name)}))
+        else:
+            values[name] = _number(name, raw, problems)
+    return replace(DEFAULT, **values), problems
+
+
+def to_query(view: View) -> dict[str, str]:
+    """The URL parameters for ``view`` (all of them, so a link is complete)."""
+    out = {}
+    for name, value in asdict(view).items():
+        out[name] = f"{value:g}" if isinstance(value, float) else str(value)
+    return out
+
+
+def fit_step(view: View, steps: int, units: int) -> tuple[View, list[Problem]]:
+    """Clamp ``t`` to 1..steps and ``unit`` to 0..units-1, saying so when it moved."""
+    problems = []
+    t = min(max(view.t, 1), max(steps, 1))
+    if t != view.t:
+        problems.append(Problem("state.step_moved", {"value": view.t, "used": t, "steps": steps}))
+    unit = min(max(view.unit, 0), max(units - 1, 0))
+    if unit != view.unit:
+        problems.append(Problem("state.unit_moved", {"value": view.unit, "used": unit, "units": units}))
+    return replace(view, t=t, unit=unit), problems
+
+
+def move(t: int, action: str, steps: int) -> int:
+    """The 1-based step after pressing ``first``, ``prev``, ``next``, ``last`` (or ``play``: next, wrapping)."""
+    if action == "first":
+        return 1
+    if action == "last":
+        return steps
+    if action == "prev":
+        return max(1, t - 1)
+    if action == "next":
+        return min(steps, t + 1)
+    if action == "play":
+        return t + 1 if t < steps else 1
+    raise ValueError(f"unknown step action {action!r}")
+
+
+# Sample inputs offered on the explorer page: (mode, text). Input data, not UI text,
+# so both languages' examples are offered to everyone.
+EXAMPLES = (
+    ("chars", "今天天气很好，我们去公园散步吧。"),
+    ("chars", "the cat sat on the mat, and the cat slept."),
+    ("words", "我 昨天 在 图书馆 借 了 一 本 书 ， 今天 把 它 读 完 了"),
+    ("words", "the keys to the cabinet are on the table"),
+    ("chars", "((a+b)*(c-d))"),
+    ("chars", "Grüße 🙂 naïve café 你好"),
+    ("numbers", "0, 0, 1, 0, 0, 0, 0, 0, -1, 0, 0, 0"),
+    ("numbers", "1,0; 0,1; 1,1; 0,0; 1,0"),
+)
+DEFAULT_EXAMPLE = {"zh": 0, "en": 1}

@@ -1,0 +1,199 @@
+"""Sequence explorer: type a sequence, step through time, see every gate and state.
+
+Wiring only: parsing lives in explorer.parsing, the forward pass in
+explorer.model_source (cached), charts in explorer.figures, the cell
+arithmetic in explorer.explain, the URL in explorer.state.
+"""
+import streamlit as st
+
+from explorer import explain, figures, model_source, parsing, state
+from explorer.app import seed_widget, setup
+from explorer.i18n import catalogue
+from lstm_core import WeightError
+from lstm_core.notation import TRACE_VALUES
+
+ctx = setup("explorer")
+tr, lang, view = ctx.t, ctx.lang, ctx.view
+
+st.title(tr("explorer.title"))
+with st.expander(tr("explorer.howto.title"), expanded=True):
+    st.markdown(tr(f"explorer.howto.{ctx.view.cell}"))
+
+
+# ------------------------------------------------------------------ input
+def use_example():
+    choice = st.session_state.get("w_example")
+    if choice is not None:
+        st.session_state["w_mode"], st.session_state["w_seq"] = state.EXAMPLES[choice]
+        st.session_state["w_example"] = None
+
+
+default_mode, default_seq = state.EXAMPLES[state.DEFAULT_EXAMPLE[lang]]
+seed_widget("w_seq", view.seq or default_seq)
+seed_widget("w_mode", view.mode if view.seq else default_mode)
+left, right = st.columns([3, 1])
+text = left.text_area(tr("explorer.seq"), key="w_seq", height=90, help=tr("explorer.seq_help"))
+mode = right.radio(tr("explorer.mode"), state.MODES, key="w_mode", horizontal=True,
+                   format_func=lambda m: tr(f"explorer.mode.{m}"))
+right.selectbox(tr("explorer.examples"), range(len(state.EXAMPLES)), index=None, key="w_example",
+                on_change=use_example, placeholder=tr("explorer.examples_pick"),
+                format_func=lambda i: f"{tr('explorer.mode.' + state.EXAMPLES[i][0])} · {state.EXAMPLES[i][1]}")
+left.caption(tr(f"explorer.mode_help.{mode}", limit=parsing.MAX_TOKENS))
+
+# ------------------------------------------------------------------ forward pass (cached)
+error = None
+try:
+    run = model_source.cached_run(ctx.spec, text, mode, view.enc, _model=ctx.model)
+    st.session_state["good_run"] = run
+    ctx.update(seq=text, mode=mode)
+except parsing.InputError as err:
+    error = err.message(lang)
+except model_source.TooBig as err:
+    error = tr(err.key, **err.params)
+except (WeightError, ValueError) as err:
+    error = tr("explorer.does_not_fit", reason=str(err))
+run = st.session_state.get("good_run")
+if error:
+    st.error(tr("explorer.bad_input", reason=error))
+    if run is None:
+        st.stop()
+    st.caption(tr("explorer.showing_previous"))
+
+trace, tokens = run.trace, run.tokens
+T, H, L, cell = trace.steps, trace.hidden_size, trace.num_layers, trace.cell
+enc = run.encoded
+st.caption(tr(f"explorer.enc_note.{enc.encoding}", n=len(enc.vocab or ()), dim=enc.X.shape[1],
+              unknown=len(enc.unknown or ())) + " " +
+           tr("model.describe", cell=cell.upper(), hidden=H, layers=L, inputs=run.model["input_size"],
+              params=f"{run.model['params']:,}"))
+
+fitted, problems = state.fit_step(view, T, H)
+for p in problems:
+    st.warning(tr(p.key, **p.params))
+if fitted != view:
+    ctx.update(t=fitted.t, unit=fitted.unit)
+
+# ------------------------------------------------------------------ what to show
+names = TRACE_VALUES[cell]
+
+
+def value_label(name):
+    return tr("explorer.value.candidate_gru" if (cell, name) == ("gru", "candidate") else f"explorer.value.{name}")
+
+
+c1, c2, c3, c4 = st.columns([1, 1, 1, 1])
+layer_ix = L - 1
+if L > 1:
+    if st.session_state.get("w_layer") not in range(L):
+        st.session_state["w_layer"] = L - 1
+    layer_ix = c1.selectbox(tr("explorer.layer"), range(L), key="w_layer",
+                            format_func=lambda k: tr("explorer.layer_n", n=k + 1))
+layer = trace.layers[layer_ix]
+seed_widget("w_unit", ctx.view.unit)
+st.session_state["w_unit"] = min(st.session_state["w_unit"], H - 1)
+unit = int(c2.number_input(tr("explorer.unit"), 0, H - 1, step=1, key="w_unit", help=tr("explorer.unit_help")))
+seed_widget("w_topk_on", H > 32)
+top_on = c3.toggle(tr("explorer.topk"), key="w_topk_on", help=tr("explorer.topk_help"))
+units = None
+if top_on:
+    st.session_state["w_topk_k"] = min(st.session_state.get("w_topk_k", 16), H)
+    k = c3.slider(tr("explorer.topk_k"), 1, max(H, 2), key="w_topk_k")
+    by = c4.radio(tr("explorer.topk_by"), ("variation", "activity"), key="w_topk_by",
+                  format_func=lambda b: tr(f"explorer.topk_by.{b}"))
+    units = sorted(explain.top_units(layer, k, by=by, names=names))
+    if unit not in units:
+        units = sorted(set(units) | {unit})
+if st.session_state.get("w_color_by") not in names:
+    st.session_state["w_color_by"] = "hidden"
+color_by = c4.selectbox(tr("explorer.color_by"), names, key="w_color_by",
+                        format_func=lambda n: value_label(n))
+if fitted.unit != unit:
+    ctx.update(unit=unit)
+
+seed_widget("w_anim", "step")
+anim = st.segmented_control(tr("explorer.view"), ("step", "animate"), key="w_anim",
+                            format_func=lambda v: tr(f"explorer.view.{v}"))
+
+
+# ------------------------------------------------------------------ time (server-side stepping)
+def press(action):
+    st.session_state["w_t"] = state.move(st.session_state["w_t"], action, T)
+
+
+def toggle_play():
+    st.session_state["playing"] = not st.session_state.get("playing", False)
+    if st.session_state["playing"] and st.session_state.get("w_t", 1) >= T:
+        st.session_state["w_t"] = 0   # the first tick shows step 1
+    st.session_state["full_rerun"] = True
+
+
+def jump_to_token():
+    points = (st.session_state.get("strip") or {}).get("selection", {}).get("points") or []
+    if points:
+        data = points[0].get("customdata")
+        data = data[0] if isinstance(data, (list, tuple)) else data
+        if data is not None:
+            st.session_state["w_t"] = min(max(int(data) + 1, 1), T)
+
+
+def stage_label(stage):
+    key = f"fig.cell.stage.{stage}"
+    return tr(key) if key in catalogue(lang) else stage
+
+
+playing = st.session_state.get("playing", False) and anim != "animate"
+
+
+@st.fragment(run_every=0.8 if playing else None)
+def step_view():
+    if st.session_state.pop("full_rerun", False):
+        st.rerun()
+    now = st.session_state.get("w_t", ctx.view.t)
+    if playing:   # one step per tick; stop at the end
+        if now >= T:
+            st.session_state["playing"] = False
+            st.rerun()
+        now += 1
+    st.session_state["w_t"] = min(max(now, 1), T)
+    buttons = st.columns([1, 1, 1, 1, 1, 3])
+    buttons[0].button(tr("explorer.first"), on_click=press, args=("first",), key="b_first", width="stretch")
+    buttons[1].button(tr("explorer.prev"), on_click=press, args=("prev",), key="b_prev", width="stretch")
+    buttons[2].button(tr("explorer.pause" if playing else "explorer.play"), on_click=toggle_play, key="b_play",
+                      width="stretch", type="primary")
+    buttons[3].button(tr("explorer.next"), on_click=press, args=("next",), key="b_next", width="stretch")
+    buttons[4].button(tr("explorer.last"), on_click=press, args=("last",), key="b_last", width="stretch")
+    t = st.slider(tr("explorer.step"), 1, max(T, 2), key="w_t", disabled=T < 2)
+    t = min(t, T)
+    s = t - 1
+    st.markdown(tr("explorer.now", t=t, steps=T, token=parsing.display_token(tokens[s]), unit=unit))
+    ctx.update(t=t)
+
+    st.plotly_chart(figures.heatmap_stack(layer, names, tokens, cell, lang, t=s, units=units),
+                    key="heatmaps", width="stretch")
+    st.caption(tr("explorer.strip_help", unit=unit, value=value_label(color_by)))
+    st.plotly_chart(figures.token_strip(tokens, layer[color_by][:, unit], s, lang), key="strip",
+                    on_select=jump_to_token, selection_mode="points", width="stretch")
+    fig_col, text_col = st.columns([3, 2])
+    fig_col.plotly_chart(figures.cell_diagram(trace, s, unit, lang, layer=layer_ix), key="cell", width="stretch")
+    with text_col:
+        st.subheader(tr("explorer.arithmetic", unit=unit, t=t))
+        for stage, line in explain.arithmetic_lines(trace, s, unit, layer=layer_ix):
+            st.markdown(f"**{stage_label(stage)}** — `{line}`")
+
+
+if anim == "animate":
+    st.caption(tr("explorer.animate_help"))
+    st.plotly_chart(figures.animated_stack(layer, names, tokens, cell, lang, units=units, t0=ctx.view.t - 1),
+                    key="animated", width="stretch")
+else:
+    step_view()
+
+# ------------------------------------------------------------------ export
+st.divider()
+st.subheader(tr("explorer.export"))
+e1, e2 = st.columns(2)
+e1.download_button(tr("explorer.export_npz"), data=lambda: model_source.trace_npz(run), file_name="trace.npz",
+                   mime="application/octet-stream", key="dl_npz", on_click="ignore")
+e2.download_button(tr("explorer.export_csv"), data=lambda: model_source.trace_csv(run), file_name="trace.csv",
+                   mime="text/csv", key="dl_csv", on_click="ignore")
+st.caption(tr("explorer.export_help"))

@@ -1,0 +1,248 @@
+"""AppTest runs of the home page and the sequence explorer, with and without URL parameters."""
+import re
+from pathlib import Path
+
+import _explorer_stubs
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer import app, model_source, parsing
+from explorer.i18n import LANGS, t
+
+STUBBED = _explorer_stubs.install()   # only while explorer.figures / explorer.explain are missing
+ROOT = Path(__file__).resolve().parents[1]
+RAW_KEY = re.compile(r"\b(?:explorer|model|state|nav|common|home|fig|input)\.[a-z_]+\.?[a-z_]*\b")
+
+
+def open_page(path="pages/explorer.py", **params):
+    """Start on the home page (as a server does), then go to ``path`` with ``params`` in the URL."""
+    at = AppTest.from_file("../explorer_app.py", default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = str(v)
+    if path != "explorer_app.py":
+        at.switch_page(path)
+    return at.run()
+
+
+def texts(at):
+    out = []
+    for kind in ("title", "markdown", "caption", "warning", "error", "info", "subheader"):
+        out += [str(e.value) for e in at.get(kind)]
+    return out
+
+
+def assert_clean(at):
+    assert not at.exception, [e.value for e in at.exception]
+    leaked = [m.group(0) for s in texts(at) for m in [RAW_KEY.search(s)] if m and "x.y" not in s]
+    assert not leaked, leaked
+
+
+def charts(at):
+    return at.get("plotly_chart")
+
+
+# ------------------------------------------------------------------ every page with defaults
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", [p for p in app.PAGES])
+def test_every_page_runs_with_defaults(page, lang):
+    at = open_page(page.path, lang=lang)
+    assert_clean(at)
+    assert at.title[0].value in (t("app.title", lang), t(page.title_key, lang), t("explorer.title", lang))
+    assert at.query_params["lang"] == lang
+
+
+def test_registry_points_at_pages_that_call_setup():
+    for page in app.PAGES:
+        source = (ROOT / page.path).read_text(encoding="utf-8")
+        assert f'setup("{page.id}")' in source, page
+    assert app.PAGES[0].path == "explorer_app.py"
+
+
+def test_home_in_chinese_by_default():
+    at = open_page("explorer_app.py")
+    assert_clean(at)
+    assert at.title[0].value == "LSTM 探索器"
+    assert len(charts(at)) == 1
+
+
+def test_explorer_defaults_show_heatmaps_and_cell():
+    at = open_page()
+    assert_clean(at)
+    assert at.title[0].value == t("explorer.title", "zh")
+    keys = {c.proto.id for c in charts(at)}
+    assert len(charts(at)) == 3, keys            # heatmaps, token strip, cell diagram
+    assert at.slider(key="w_t").value == 1
+
+
+# ------------------------------------------------------------------ query parameters
+def test_query_parameters_reproduce_the_view():
+    at = open_page(seq="hello world", mode="chars", cell="gru", hidden=8, layers=2, seed=3, t=4, unit=5, lang="en")
+    assert_clean(at)
+    assert at.title[0].value == "Sequence explorer"
+    assert at.slider(key="w_t").value == 4
+    assert at.number_input(key="w_unit").value == 5
+    assert at.selectbox(key="w_cell").value == "gru"
+    assert at.number_input(key="w_hidden").value == 8
+    assert at.selectbox(key="w_layer").value == 1          # top layer of 2 by default
+    assert at.text_area(key="w_seq").value == "hello world"
+    assert not at.warning
+    assert at.session_state["good_run"].trace.num_layers == 2
+    assert at.query_params["t"] == "4" and at.query_params["cell"] == "gru"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bad_query_parameters_warn_and_fall_back(lang):
+    at = open_page(hidden=10**9, t=-1, lang=lang, cell="foo", layers="two")
+    assert_clean(at)
+    shown = " ".join(w.value for w in at.warning)
+    assert t("state.intro", lang) in shown
+    for name in ("hidden", "t=", "cell", "layers"):
+        assert name in shown
+    assert at.number_input(key="w_hidden").value == 512
+    assert at.selectbox(key="w_cell").value == "lstm"
+    assert at.slider(key="w_t").value == 1
+
+
+def test_bad_language_falls_back_to_chinese():
+    at = open_page(lang="xx")
+    assert_clean(at)
+    assert at.title[0].value == t("explorer.title", "zh")
+    assert "lang=xx" in " ".join(w.value for w in at.warning)
+
+
+def test_step_past_the_end_is_moved_with_a_warning():
+    at = open_page(seq="abc", t=99, unit=400, lang="en")
+    assert_clean(at)
+    shown = " ".join(w.value for w in at.warning)
+    assert "Step 99" in shown and "unit 15" in shown
+    assert at.slider(key="w_t").value == 3
+    assert at.query_params["t"] == "3"
+
+
+# ------------------------------------------------------------------ bad input keeps the last view
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("text,mode,needle", [
+    ("", "chars", None),
+    ("a" * (parsing.MAX_TOKENS + 1), "chars", str(parsing.MAX_TOKENS)),
+    ("1, 2, x3", "numbers", "x3"),
+    ("1,0; 0,1,1", "numbers", "3"),
+    ("1, nan, 2", "numbers", "nan"),
+    ("1, inf", "numbers", "inf"),
+])
+def test_bad_input_shows_a_message_and_keeps_the_previous_view(text, mode, needle, lang):
+    at = open_page(seq="abcd", t=2, lang=lang)
+    assert_clean(at)
+    before = len(charts(at))
+    at.radio(key="w_mode").set_value(mode)
+    at.text_area(key="w_seq").input(text).run()
+    assert_clean(at)
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert message.startswith(t("explorer.bad_input", lang, reason=""))
+    if needle:
+        assert needle in message
+    assert t("explorer.showing_previous", lang) in texts(at)
+    assert len(charts(at)) == before                        # the last good view is still drawn
+    assert at.session_state["good_run"].tokens == tuple("abcd")
+    assert at.query_params["seq"] == "abcd"
+
+
+def test_too_much_work_is_refused_with_the_limit():
+    at = open_page(seq="a" * 1500, hidden=512, layers=2, lang="en")
+    assert_clean(at)
+    assert f"{model_source.MAX_WORK:,}" in at.error[0].value
+
+
+# ------------------------------------------------------------------ interaction
+def test_step_buttons_move_the_step_and_the_url():
+    at = open_page(seq="abcdef", lang="en")
+    at.button(key="b_next").click().run()
+    at.button(key="b_next").click().run()
+    assert at.slider(key="w_t").value == 3 and at.query_params["t"] == "3"
+    at.button(key="b_last").click().run()
+    assert at.slider(key="w_t").value == 6
+    at.button(key="b_prev").click().run()
+    assert at.slider(key="w_t").value == 5
+    at.button(key="b_first").click().run()
+    assert at.slider(key="w_t").value == 1
+    assert_clean(at)
+
+
+def test_play_toggles():
+    at = open_page(seq="abcdef", lang="en")
+    at.button(key="b_play").click().run()
+    assert at.session_state["playing"] is True
+    assert at.button(key="b_play").label == t("explorer.pause", "en")
+    at.button(key="b_play").click().run()
+    assert at.session_state["playing"] is False
+    assert_clean(at)
+
+
+def test_language_switch_keeps_page_sequence_and_step():
+    at = open_page(seq="你好，世界", t=3)
+    assert at.title[0].value == t("explorer.title", "zh")
+    at.radio(key="w_lang").set_value("en").run()
+    assert_clean(at)
+    assert at.title[0].value == "Sequence explorer"
+    assert at.slider(key="w_t").value == 3
+    assert at.text_area(key="w_seq").value == "你好，世界"
+    assert at.query_params["lang"] == "en"
+
+
+def test_model_settings_survive_a_page_switch():
+    at = open_page("explorer_app.py", lang="en")
+    at.number_input(key="w_hidden").set_value(24).run()
+    at.selectbox(key="w_cell").set_value("rnn").run()
+    at.switch_page("pages/explorer.py").run()
+    assert_clean(at)
+    assert at.number_input(key="w_hidden").value == 24
+    assert at.session_state["good_run"].trace.cell == "rnn"
+    assert at.session_state["good_run"].trace.hidden_size == 24
+
+
+def test_top_k_and_animation_view():
+    at = open_page(seq="abcdefgh", hidden=100, lang="en")
+    assert_clean(at)
+    assert at.toggle(key="w_topk_on").value is True          # on by default for large H
+    at.segmented_control(key="w_anim").set_value("animate").run()
+    assert_clean(at)
+    assert len(charts(at)) == 1
+
+
+def test_numbers_mode_and_vectors():
+    at = open_page(seq="1,0; 0,1; 1,1", mode="numbers", lang="en")
+    assert_clean(at)
+    run = at.session_state["good_run"]
+    assert run.trace.steps == 3 and run.encoded.X.shape == (3, 2)
+
+
+# ------------------------------------------------------------------ export and uploads (plain functions)
+def test_exports_hold_every_layer():
+    spec = model_source.ModelSpec(cell="lstm", hidden=4, layers=2)
+    run = model_source.compute(spec, "ab,c", "chars", "embedding")
+    import io
+    data = np.load(io.BytesIO(model_source.trace_npz(run)))
+    assert list(data["tokens"]) == ["a", "b", ",", "c"]
+    assert data["l1_forget"].shape == (4, 4) and "l0_cell_tanh" in data
+    csv = model_source.trace_csv(run).splitlines()
+    assert csv[0] == "layer,step,token,unit,quantity,value"
+    assert len(csv) == 1 + sum(len(layer) for layer in run.trace.layers) * 4 * 4
+    assert {line.split(',')[-2] for line in csv[1:]} >= {'forget', 'cell', 'cell_tanh', 'hidden'}
+    assert csv[1].startswith('0,1,"a",0,')
+    assert any(',",",' in line for line in csv)
+
+
+def test_bad_upload_raises_a_value_error_with_a_reason():
+    with pytest.raises(ValueError) as err:
+        model_source.read_upload(b"this is not a weight file", "w.npz")
+    assert str(err.value)
+
+
+def test_uploaded_model_rejects_vectors_of_the_wrong_width():
+    import lstm_core
+    model = lstm_core.LSTM.init(3, 4)
+    spec = model_source.ModelSpec(cell="lstm", hidden=4, upload="x")
+    with pytest.raises(parsing.InputError) as err:
+        model_source.compute(spec, "1,0; 0,1", "numbers", "embedding", model=model)
+    assert err.value.key == "input.err.width"
