@@ -1,0 +1,176 @@
+"""Training: losses and their gradients, Adam, clipping, the loop, the CLI.
+
+Every run here is tiny (a second or two); nothing asserts on time.
+"""
+import json
+
+import numpy as np
+import pytest
+
+from lstm_core import losses
+from lstm_core.optim import Adam, clip_by_global_norm, global_norm
+from lstm_core.tasks import make_task
+from lstm_core.train import Trainer, main
+
+
+def _numgrad(f, z, eps=1e-6):
+    g = np.zeros_like(z)
+    for k in np.ndindex(z.shape):
+        old = z[k]
+        z[k] = old + eps
+        a = f(z)
+        z[k] = old - eps
+        b = f(z)
+        z[k] = old
+        g[k] = (a - b) / (2 * eps)
+    return g
+
+
+def test_cross_entropy_gradient_and_mask():
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(4, 3, 5))
+    k = rng.integers(0, 5, (4, 3))
+    m = (rng.uniform(size=(4, 3)) > 0.4).astype(float)
+    m[0, 0] = 1
+    loss, d = losses.cross_entropy(z, k, m)
+    np.testing.assert_allclose(d, _numgrad(lambda q: losses.cross_entropy(q, k, m)[0], z.copy()), atol=1e-7)
+    assert np.all(d[m == 0] == 0)
+    assert loss == pytest.approx(-np.mean([np.log(np.exp(z[t, b, k[t, b]]) / np.exp(z[t, b]).sum())
+                                           for t, b in zip(*np.nonzero(m))]))
+
+
+def test_mse_gradient():
+    rng = np.random.default_rng(1)
+    z, y = rng.normal(size=(3, 2, 1)), rng.normal(size=(3, 2, 1))
+    m = np.array([[0, 0], [1, 0], [1, 1.0]])
+    loss, d = losses.mse(z, y, m)
+    np.testing.assert_allclose(d, _numgrad(lambda q: losses.mse(q, y, m)[0], z.copy()), atol=1e-7)
+
+
+def test_mask_must_score_something():
+    with pytest.raises(ValueError, match="scores no step"):
+        losses.cross_entropy(np.zeros((2, 1, 3)), np.zeros((2, 1)), np.zeros((2, 1)))
+
+
+def test_clip_and_adam_match_hand_computation():
+    g = {"a": np.array([3.0, 0.0]), "b": np.array([[4.0]])}
+    assert clip_by_global_norm(g, 1.0) == pytest.approx(5.0)
+    assert global_norm(g) == pytest.approx(1.0)
+    p = {"w": np.array([1.0, -1.0])}
+    opt = Adam(p, lr=0.1)
+    opt.step({"w": np.array([0.5, -2.0]), "ignored": np.ones(1)})
+    np.testing.assert_allclose(p["w"], [0.9, -0.9], atol=1e-6)   # first Adam step moves by lr·sign(g)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_parity_learns_above_chance(cell):
+    tr = Trainer(make_task("parity", length=8), cell=cell, hidden=8, seed=0, lr=0.03)
+    before = tr.evaluate(256)
+    after = tr.fit(250)
+    assert after["loss"] < before["loss"]
+    assert after["accuracy"] > 0.8
+
+
+def test_recall_learns_above_chance():
+    tr = Trainer(make_task("recall", gap=8, symbols=4), hidden=12, seed=1, lr=0.02)
+    before = tr.evaluate(256)
+    after = tr.fit(200)
+    assert after["loss"] < before["loss"] and after["accuracy"] > 0.5   # chance 0.25
+
+
+def test_adding_mse_falls():
+    tr = Trainer(make_task("adding", length=10), hidden=12, seed=0, lr=0.01)
+    before = tr.evaluate(256)
+    after = tr.fit(150)
+    assert after["loss"] < 0.5 * before["loss"]
+
+
+def test_same_seed_same_weights_and_different_seed_differs():
+    def weights(seed):
+        tr = Trainer(make_task("brackets", length=10), hidden=6, seed=seed)
+        tr.fit(15)
+        return tr.model.to_torch()
+    a, b, c = weights(4), weights(4), weights(5)
+    for k in a:
+        np.testing.assert_array_equal(a[k], b[k])
+    assert any(not np.array_equal(a[k], c[k]) for k in a)
+
+
+def test_run_yields_progress_snapshots_and_can_stop():
+    tr = Trainer(make_task("parity", length=6), hidden=4, seed=0)
+    events = []
+    for ev in tr.run(100, log_every=5, snapshot_every=10, eval_every=20):
+        events.append(ev)
+        if ev["kind"] == "progress" and ev["step"] == 30:
+            before = {k: v.copy() for k, v in tr.model.params.items()}
+            break                                   # the caller stops: weights stay as learned
+    kinds = {e["kind"] for e in events}
+    assert kinds == {"progress", "snapshot", "eval"}
+    p = [e for e in events if e["kind"] == "progress"]
+    assert [e["step"] for e in p] == [5, 10, 15, 20, 25, 30]
+    assert all(set(e) >= {"step", "loss", "accuracy", "elapsed"} for e in p)
+    snaps = [e for e in events if e["kind"] == "snapshot"]
+    assert [s["step"] for s in snaps] == [0, 10, 20, 30][:len(snaps)]
+    assert snaps[0]["values"]["forget"].shape == (6, 4)
+    assert tr.steps == 30
+    for k, v in before.items():
+        np.testing.assert_array_equal(v, tr.model.params[k])
+    # stop() from a callback, and the time cap
+    it = tr.run(1000)
+    next(it)
+    tr.stop()
+    assert [e for e in it][-1]["reason"] == "stopped"
+    last = list(tr.run(10_000, max_seconds=0.2))[-1]
+    assert last["reason"] == "time" and last["step"] < tr.steps + 10_000
+
+
+def test_target_accuracy_ends_the_run():
+    tr = Trainer(make_task("parity", length=6), hidden=8, seed=0, lr=0.03)
+    last = list(tr.run(3000, eval_every=25, target_accuracy=0.95))[-1]
+    assert last["reason"] == "target" and tr.evaluate()["accuracy"] >= 0.95
+
+
+def test_model_carries_task_meta():
+    tr = Trainer(make_task("brackets", length=10), hidden=4)
+    m = tr.model.meta
+    assert m["vocab"] == ["(", ")", "a", "b", "c"] and m["task"]["name"] == "brackets"
+    assert m["latent"] == "bracket depth" and set(m["note"]) == {"en", "zh"}
+
+
+@pytest.mark.parametrize("kw, words", [
+    ({"hidden": 0}, "hidden size must be a whole number from 1 to 1024"),
+    ({"cell": "transformer"}, "unknown cell 'transformer'"),
+    ({"lr": 0.0}, "learning rate must be above 0"),
+    ({"batch": 0}, "batch size must be a whole number"),
+])
+def test_bad_settings_name_the_limit(kw, words):
+    with pytest.raises(ValueError, match=words):
+        Trainer(make_task("parity"), **kw)
+    with pytest.raises(ValueError, match="steps must be"):
+        next(Trainer(make_task("parity")).run(0))
+
+
+def test_cli_trains_saves_and_prints_one_json_line(tmp_path, capsys):
+    out = tmp_path / "p.npz"
+    main(["--task", "parity", "--length", "6", "--cell", "gru", "--hidden", "6", "--steps", "60",
+          "--seed", "2", "--out", str(out), "--lr", "0.03"])
+    cap = capsys.readouterr()
+    line = cap.out.strip().splitlines()
+    assert len(line) == 1
+    res = json.loads(line[0])
+    assert {"task", "cell", "accuracy", "steps", "seconds"} <= set(res)
+    assert res["task"] == "parity" and res["cell"] == "gru" and res["steps"] == 60
+    assert "60/60" in cap.err
+    assert out.exists()
+
+
+def test_cli_bad_input_exits_with_the_limit(capsys):
+    with pytest.raises(SystemExit):
+        main(["--task", "recall", "--gap", "0", "--steps", "5"])
+    assert "gap must be a whole number from 1 to 2000" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--task", "parity", "--hidden", "0", "--steps", "5"])
+    assert "hidden size must be" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--task", "nope", "--steps", "5"])
+    assert "unknown task 'nope'" in capsys.readouterr().err
