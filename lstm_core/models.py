@@ -161,12 +161,13 @@ class Recurrent:
             for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
                 key = f"{name}_l{k}"
                 if key in sd:
-                    p[key] = sd[key].astype(dtype)
+                    p[key] = np.ascontiguousarray(sd[key], dtype=dtype)
                 elif name.startswith("bias"):
                     p[key] = np.zeros(cls.gates * H, dtype)
         if "out.weight" in sd:
-            p["out.weight"] = sd["out.weight"].astype(dtype)
-            p["out.bias"] = sd.get("out.bias", np.zeros(sd["out.weight"].shape[0])).astype(dtype)
+            p["out.weight"] = np.ascontiguousarray(sd["out.weight"], dtype=dtype)
+            p["out.bias"] = np.ascontiguousarray(sd.get("out.bias", np.zeros(sd["out.weight"].shape[0], dtype)),
+                                                 dtype=dtype)
         model = cls._build(p, input_size, H, num_layers, nonlinearity,
                            output if "out.weight" in p else None, meta)
         model._check(p, sd)
@@ -214,7 +215,7 @@ class Recurrent:
                 raise WeightError(f"Keras {cls.kind.upper()} expects kernel (I, {cls.gates}·H) and "
                                   f"recurrent_kernel (H, {cls.gates}·H); found {W.shape} and {U.shape}")
             H = U.shape[0]
-            b_ih, b_hh = cls._keras_bias_in(b, H, reset_after)
+            b_ih, b_hh = (np.asarray(v, dtype=np.result_type(W, U)) for v in cls._keras_bias_in(b, H, reset_after))
             sd[f"weight_ih_l{k}"] = cls._keras_rows(W.T, H)
             sd[f"weight_hh_l{k}"] = cls._keras_rows(U.T, H)
             sd[f"bias_ih_l{k}"] = cls._keras_rows(b_ih, H)
@@ -417,10 +418,11 @@ class Recurrent:
         return result
 
     # ----------------------------------------------------------- weight files
-    def save(self, path, naming="torch"):
-        """Write the weights to ``.npz`` or ``.safetensors`` (see ``lstm_core.weights``)."""
+    def save(self, path, naming="torch", meta=None):
+        """Write the weights (and ``meta``, added to ``self.meta``) to ``.npz`` or
+        ``.safetensors``; see ``lstm_core.weights``."""
         from .weights import save
-        save(self, path, naming=naming)
+        save(self, path, naming=naming, meta=meta)
 
 
 def _check_sizes(input_size, hidden_size, num_layers):
