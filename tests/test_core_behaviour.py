@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import max_abs_err
+from numerics import max_abs_err
 
 import lstm_core
 from lstm_core import GRU, LSTM, RNN, WeightError, clamp, silence

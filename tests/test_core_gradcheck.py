@@ -8,7 +8,7 @@ overrides the same overridden forward is differentiated.
 """
 import numpy as np
 import pytest
-from conftest import max_rel_err
+from numerics import max_rel_err
 
 import lstm_core
 from lstm_core import clamp, silence

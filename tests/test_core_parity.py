@@ -10,7 +10,7 @@ import pathlib
 
 import numpy as np
 import pytest
-from conftest import max_abs_err, max_rel_err
+from numerics import max_abs_err, max_rel_err
 
 import lstm_core
 
