@@ -220,6 +220,7 @@ def intervention_effect(model, xs, overrides):
     """Run ``xs`` with and without ``overrides`` and measure what changes.
 
         memory[t] = ‖s'_t − s_t‖  with s = c for the LSTM, h otherwise   (T,)
+        memory_size[t] = ‖s_t‖  (the untouched run, for scale)           (T,)
         hidden[t] = ‖h'_t − h_t‖                                          (T,)
         output[t] = ‖y'_t − y_t‖_1 / 2 (total variation of the softmax;
                     ‖·‖ of the raw output for "linear"; None without one)  (T,)
@@ -231,8 +232,82 @@ def intervention_effect(model, xs, overrides):
     mem = "cell" if model.kind == "lstm" else "hidden"
     out = {"base": base, "changed": changed,
            "memory": np.linalg.norm(changed[mem] - base[mem], axis=-1),
+           "memory_size": np.linalg.norm(base[mem], axis=-1),
            "hidden": np.linalg.norm(changed["hidden"] - base["hidden"], axis=-1), "output": None}
     if base.y is not None:
         d = np.asarray(changed.y) - np.asarray(base.y)
         out["output"] = np.abs(d).sum(-1) / 2 if model.output == "softmax" else np.linalg.norm(d, axis=-1)
     return out
+
+
+# ------------------------------------------------------------ recall vs gap
+def recall_accuracy_vs_gap(gaps=(5, 15, 30, 60), kinds=("rnn", "gru", "lstm"), hidden=16, steps=800,
+                           seed=0, symbols=4, forget_bias=2.0, lr=1e-2, batch=32, max_seconds=None,
+                           progress=None):
+    """A quick run: train each cell on the recall task at each gap, then test it.
+
+    Task (``lstm_core.tasks.Recall``): one of ``symbols`` letters, ``gap``
+    dots, then "?"; the answer at "?" is the letter (chance = 1/symbols).
+    For every (kind, gap) a fresh model (same ``hidden`` and ``seed``) is
+    trained for ``steps`` Adam steps of ``batch`` sequences (``lstm_core.train.
+    Trainer``; at most ``max_seconds`` each), then its accuracy is measured on
+    512 held-out sequences. One seed and a short run: the curve shows a trend,
+    not a benchmark. ``progress(done, total)`` is called after each model.
+
+    Returns {"results": {kind: {"gaps": [...], "accuracy": [...]}},
+    "chance": 1/symbols, "settings": the arguments}.
+    """
+    from .tasks import make_task
+    from .train import Trainer
+    gaps, kinds = [int(g) for g in gaps], list(kinds)
+    results = {k: {"gaps": gaps, "accuracy": []} for k in kinds}
+    total, done = len(gaps) * len(kinds), 0
+    for gap in gaps:
+        task = make_task("recall", gap=gap, symbols=symbols)
+        for kind in kinds:
+            tr = Trainer(task, cell=kind, hidden=hidden, seed=seed, lr=lr, batch=batch, forget_bias=forget_bias)
+            results[kind]["accuracy"].append(float(tr.fit(steps, max_seconds=max_seconds)["accuracy"]))
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    settings = {"gaps": gaps, "kinds": kinds, "hidden": hidden, "steps": steps, "seed": seed,
+                "symbols": symbols, "forget_bias": forget_bias, "lr": lr, "batch": batch}
+    return {"results": results, "chance": 1.0 / symbols, "settings": settings}
+
+
+# ------------------------------------------------------------ hand-set cell
+def hand_set_lstm(units, seed=0, forget=1.0, input=0.0, candidate=0.0, output=0.0, input_size=1):
+    """A small LSTM for stepping by hand: seeded weights, gate biases set exactly.
+
+    Weights W_ih (4H, I), W_hh (4H, H) come from ``LSTM.init(input_size, units,
+    seed)``; the total bias b_ih + b_hh of every unit is ``forget`` for z^f,
+    ``input`` for z^i, ``candidate`` for z and ``output`` for z^o (b_hh = 0).
+    """
+    from .models import LSTM
+    m = LSTM.init(input_size, units, seed=seed, forget_bias=None)
+    H = units
+    b = np.concatenate([np.full(H, float(v)) for v in (input, forget, candidate, output)])   # PyTorch i, f, g, o
+    m.params["bias_ih_l0"] = b
+    m.params["bias_hh_l0"] = np.zeros(4 * H)
+    return m
+
+
+def weight_rows(model):
+    """The LSTM's joint matrix W = [W_ih | W_hh] (4H, I + H) and bias b (4H,), rows in the
+    primer's order z^f, z^i, z, z^o (unit by unit inside each block), with the row names."""
+    H = model.hidden_size
+    W = np.hstack([model.params["weight_ih_l0"], model.params["weight_hh_l0"]])
+    b = model.params["bias_ih_l0"] + model.params["bias_hh_l0"]
+    order = [("forget", 1), ("input", 0), ("candidate", 2), ("output", 3)]
+    rows = np.concatenate([np.arange(k * H, (k + 1) * H) for _, k in order])
+    names = [(gate, j) for gate, _ in order for j in range(H)]
+    return W[rows], b[rows], names
+
+
+def param_counts(input_size, hidden_size, num_layers=1):
+    """``param_count()`` of an RNN, GRU and LSTM of these sizes (no output layer).
+
+    Per layer: G·(H·I_k + H·H + 2H), G = 1, 3, 4 and I_k = I for the first layer, H above.
+    """
+    return {k: models.CELLS[k].init(input_size, hidden_size, num_layers=num_layers).param_count()
+            for k in ("rnn", "gru", "lstm")}

@@ -1,0 +1,246 @@
+"""Wiring shared by the teaching pages (RNN, LSTM cell, long-term memory, GRU, gate statistics).
+
+- ``TEACHING_PAGES``: their entries for ``explorer.app.PAGES``. ``register``
+  adds any that ``app.PAGES`` does not list yet (a stop-gap until the
+  registry lists them itself), so ``setup("rnn")`` works.
+- ``sequence_input``: the same sequence box as the explorer (same widget
+  keys and URL parameters ``seq`` / ``mode``), so the sequence follows the
+  reader from page to page and into shared links.
+- cached calls into ``lstm_core.analysis`` (bounded, like the explorer's).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import lstm_core
+from lstm_core import WeightError, analysis
+
+from . import app, figures, model_source, parsing, state
+from .app import Page, seed_widget
+from .explain import _factor, fmt
+from .i18n import t
+
+TEACHING_PAGES = [
+    Page("rnn", "pages/rnn.py", "nav.rnn", "🔁"),
+    Page("lstm_cell", "pages/lstm_cell.py", "nav.lstm_cell", "🧮"),
+    Page("memory", "pages/memory.py", "nav.memory", "⏳"),
+    Page("gru", "pages/gru.py", "nav.gru", "🔀"),
+    Page("gates", "pages/gates.py", "nav.gates", "📊"),
+]
+CACHE = dict(max_entries=8, ttl=3600, show_spinner=False)
+MAX_STEPS = 120          # the teaching pages analyse at most this many tokens
+RECALL_GAPS, RECALL_HIDDEN, RECALL_STEPS = (5, 15, 30, 60), 16, 800    # the quick recall run (~30 s)
+
+
+def register():
+    known = {p.id for p in app.PAGES}
+    app.PAGES.extend(p for p in TEACHING_PAGES if p.id not in known)
+
+
+def setup(page_id):
+    register()
+    return app.setup(page_id)
+
+
+# ------------------------------------------------------------------ input
+def sequence_input(ctx, height=68):
+    """The sequence box (text, mode); returns (tokens, X (T, I)) or stops the page with the error."""
+    tr, view = ctx.t, ctx.view
+    mode0, seq0 = state.EXAMPLES[state.DEFAULT_EXAMPLE[ctx.lang]]
+    seed_widget("w_seq", view.seq or seq0)
+    seed_widget("w_mode", view.mode if view.seq else mode0)
+    left, right = st.columns([3, 1])
+    text = left.text_area(tr("teach.seq"), key="w_seq", height=height, help=tr("teach.seq_help"))
+    mode = right.radio(tr("teach.mode"), state.MODES, key="w_mode", format_func=lambda m: tr(f"explorer.mode.{m}"))
+    try:
+        tokens, X = encoded(text, mode, "onehot_sequence" if mode != "numbers" else "embedding", view.seed)
+    except parsing.InputError as err:
+        st.error(err.message(ctx.lang))
+        st.stop()
+    ctx.update(seq=text, mode=mode)
+    if len(tokens) > MAX_STEPS:
+        st.info(tr("teach.cut", n=len(tokens), limit=MAX_STEPS))
+        tokens, X = tokens[:MAX_STEPS], X[:MAX_STEPS]
+    return tokens, X
+
+
+@st.cache_resource(**CACHE)
+def encoded(text, mode, encoding, seed):
+    """text → tokens → X (T, I) (``explorer.parsing``); one-hot over the sequence's own tokens."""
+    seq = parsing.parse_sequence(text, mode)
+    enc = parsing.encode(seq, encoding, seed=seed)
+    tokens = tuple(parsing.display_token(tok) for tok in seq.tokens)
+    return tokens, np.asarray(enc.X, dtype=np.float64)
+
+
+# ------------------------------------------------------------------ cached analysis
+def _key(X):
+    return X.shape, X.tobytes()
+
+
+@st.cache_resource(**CACHE)
+def _run(kind, input_size, hidden, layers, seed, fb, _X, xkey):
+    kw = {"forget_bias": fb} if kind == "lstm" else {}
+    model = lstm_core.CELLS[kind].init(input_size, hidden, num_layers=layers, seed=seed, **kw)
+    return model, model.forward(_X)
+
+
+def run(kind, X, hidden, seed, fb=1.0, layers=1):
+    """(model, trace) of a generated ``kind`` model with these sizes on X."""
+    return _run(kind, X.shape[1], hidden, layers, seed, fb, X, _key(X))
+
+
+@st.cache_resource(**CACHE)
+def _influence(kind, hidden, seed, fb, _X, xkey):
+    model, _ = _run(kind, _X.shape[1], hidden, 1, seed, fb, _X, xkey)
+    return analysis.first_token_influence(model, _X)
+
+
+def influence(kind, X, hidden, seed, fb=1.0):
+    return _influence(kind, hidden, seed, fb, X, _key(X))
+
+
+@st.cache_resource(**CACHE)
+def _compare(hidden, seed, fb, weight_scale, _X, xkey):
+    return analysis.compare_cells(_X.shape[1], hidden, seed, _X, weight_scale=weight_scale, forget_bias=fb,
+                                  influence=False)
+
+
+def compare(X, hidden, seed, fb, weight_scale):
+    return _compare(hidden, seed, fb, weight_scale, X, _key(X))
+
+
+@st.cache_resource(max_entries=4, ttl=24 * 3600, show_spinner=False)
+def _recall(gaps, hidden, steps, seed, _progress=None):
+    return analysis.recall_accuracy_vs_gap(gaps=gaps, hidden=hidden, steps=steps, seed=seed, max_seconds=10,
+                                           progress=_progress)
+
+
+def recall(gaps, hidden, steps, seed, progress=None):
+    """``analysis.recall_accuracy_vs_gap`` once per setting (kept a day; training takes a while)."""
+    return _recall(tuple(gaps), hidden, steps, seed, _progress=progress)
+
+
+def recall_cached(gaps, hidden, steps, seed):
+    """True when ``recall`` has this result already (no training needed)."""
+    return (tuple(gaps), hidden, steps, seed) in st.session_state.get("recall_done", set())
+
+
+def mark_recall_done(gaps, hidden, steps, seed):
+    st.session_state.setdefault("recall_done", set()).add((tuple(gaps), hidden, steps, seed))
+
+
+# ------------------------------------------------------------------ shared views
+def heatmap(values, tokens, name, lang, cell="lstm"):
+    """Units × time heatmap of one trace value (``explorer.figures.heatmap``)."""
+    return figures.heatmap(values, tokens, name, cell, lang)
+
+
+def percent(v):
+    return f"{100 * v:.0f}%" if v >= 0.01 else f"{100 * v:.2g}%"
+
+
+def sci(v):
+    """1.2×10⁻⁵ style for the small numbers of gradient flow."""
+    if not np.isfinite(v) or v == 0:
+        return "0"
+    e = int(np.floor(np.log10(abs(v))))
+    if -2 <= e <= 2:
+        return f"{v:.3g}"
+    sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return f"{v / 10 ** e:.1f}×10{str(e).translate(sup)}"
+
+
+SYMBOL_TEX = {"forget": "z^f", "input": "z^i", "candidate": "z", "output": "z^o"}
+
+
+def weight_table(model, lang):
+    """``analysis.weight_rows`` as a labelled table: rows "z^f (unit 1)", columns x, h1 … hH, b."""
+    W, b, names = analysis.weight_rows(model)
+    I = model.input_size
+    cols = ["x" if I == 1 else f"x{i + 1}" for i in range(I)] + [f"h{j + 1}" for j in range(model.hidden_size)]
+    index = [f"{SYMBOL_TEX[g]} · {t('cell.unit_line', lang, j=j + 1)}" for g, j in names]
+    df = pd.DataFrame(W, index=index, columns=cols)
+    df["b"] = b
+    return df.round(2)
+
+
+def gate_table(trace, lang):
+    """One row per unit: pre-activation a and value of z^f, z^i, z, z^o at the trace's first step."""
+    rows = []
+    for j in range(trace.hidden_size):
+        row = {t("cell.col_unit", lang): j + 1}
+        for g in ("forget", "input", "candidate", "output"):
+            row[t("cell.col_pre", lang, sym=SYMBOL_TEX[g])] = float(trace[f"pre_{g}"][0, j])
+            row[t("cell.col_val", lang, sym=SYMBOL_TEX[g])] = float(trace[g][0, j])
+        rows.append(row)
+    return pd.DataFrame(rows).set_index(t("cell.col_unit", lang)).round(3)
+
+
+def cell_diagram(trace, step, unit, lang):
+    """The cell diagram of ``explorer.figures`` for one step and unit."""
+    return figures.cell_diagram(trace, step, unit, lang)
+
+
+def kept_line(trace, unit):
+    """'z^f×c^(t-1) = 0.73×0.50 = 0.37': what the forget stage keeps of one unit's memory (step 0)."""
+    f, c = float(trace["forget"][0, unit]), float(trace.c0[-1][unit])
+    return f"z^f×c^(t-1) = {_factor(f, 2)}×{_factor(c, 2)} = {fmt(f * c)}"
+
+
+INTERVENTIONS = ("forget0", "forget1", "input0", "silence")
+
+
+def overrides(kind, unit, steps):
+    """The ``lstm_core`` override records for an intervention of the Long-term memory page."""
+    if kind == "forget0":
+        return [lstm_core.clamp("forget", 0.0, steps=steps)]
+    if kind == "forget1":
+        return [lstm_core.clamp("forget", 1.0, steps=steps)]
+    if kind == "input0":
+        return [lstm_core.clamp("input", 0.0, steps=steps)]
+    return [lstm_core.silence([unit], steps=steps)]
+
+
+GATE_TEX = {**SYMBOL_TEX, "reset": "r", "update": "u"}
+
+
+def model_run(ctx):
+    """(text, mode, trace) of the sidebar's model on the sequence box, as the explorer computes it."""
+    view, tr = ctx.view, ctx.t
+    mode0, seq0 = state.EXAMPLES[state.DEFAULT_EXAMPLE[ctx.lang]]
+    seed_widget("w_seq", view.seq or seq0)
+    seed_widget("w_mode", view.mode if view.seq else mode0)
+    left, right = st.columns([3, 1])
+    text = left.text_area(tr("teach.seq"), key="w_seq", height=68, help=tr("teach.seq_help"))
+    mode = right.radio(tr("teach.mode"), state.MODES, key="w_mode", format_func=lambda m: tr(f"explorer.mode.{m}"))
+    try:
+        run = model_source.cached_run(ctx.spec, text, mode, view.enc, _model=ctx.model)
+    except parsing.InputError as err:
+        st.error(err.message(ctx.lang))
+        st.stop()
+    except model_source.TooBig as err:
+        st.error(tr(err.key, **err.params))
+        st.stop()
+    except (WeightError, ValueError) as err:
+        st.error(tr("gates.error", reason=str(err)))
+        st.stop()
+    ctx.update(seq=text, mode=mode)
+    return text, mode, run.trace
+
+
+def saturation_counts(v):
+    """Units open (> high) on more than half the steps, shut (< low) on more than half, and the rest."""
+    n_open = int((v["right"] > 0.5).sum())
+    n_shut = int((v["left"] > 0.5).sum())
+    return {"open": n_open, "shut": n_shut, "free": len(v["left"]) - n_open - n_shut}
+
+
+def saturation_table(sat, lang):
+    rows = [{t("gates.col_gate", lang): GATE_TEX[g], t("gates.col_unit", lang): j,
+             t("gates.col_left", lang): percent(float(v["left"][j])),
+             t("gates.col_right", lang): percent(float(v["right"][j]))}
+            for g, v in sat.items() for j in range(len(v["left"]))]
+    return pd.DataFrame(rows)

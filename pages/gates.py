@@ -1,0 +1,32 @@
+"""Gate statistics: how often each gate unit of the sidebar's model is saturated on the sequence."""
+import streamlit as st
+
+from explorer import teaching_figures as TF
+from explorer import teaching_pages as TP
+from lstm_core import analysis
+
+ctx = TP.setup("gates")
+tr, lang, view = ctx.t, ctx.lang, ctx.view
+
+st.title(tr("gates.title"))
+st.markdown(tr("gates.intro"))
+text, mode, trace = TP.model_run(ctx)
+cell, H, L = trace.cell, trace.hidden_size, trace.num_layers
+st.caption(tr("gates.model", cell=cell.upper(), hidden=H, layers=L))
+if cell == "rnn":
+    st.info(tr("gates.rnn"))
+    st.stop()
+
+c1, c2, c3 = st.columns(3)
+low = c1.slider(tr("gates.low"), 0.01, 0.49, 0.1, 0.01, key="w_gates_low")
+high = c2.slider(tr("gates.high"), 0.51, 0.99, 0.9, 0.01, key="w_gates_high")
+layer = c3.selectbox(tr("gates.layer"), range(L), index=L - 1, key="w_gates_layer", format_func=lambda k: str(k + 1),
+                     disabled=L == 1)
+sat = analysis.gate_saturation(trace, low, high, layer=layer)
+st.plotly_chart(TF.saturation_chart(sat, lang, low, high))
+for gate, v in sat.items():
+    st.markdown("- " + tr("gates.summary", gate=f"${TP.GATE_TEX[gate]}$", H=H, **TP.saturation_counts(v)))
+if ctx.model is None:
+    st.caption(tr("gates.random"))
+with st.expander(tr("gates.table")):
+    st.dataframe(TP.saturation_table(sat, lang))

@@ -1,0 +1,48 @@
+"""The GRU: its equations beside the LSTM's, parameter counts, and its gates on the reader's sequence."""
+import streamlit as st
+
+from explorer import teaching_figures as TF
+from explorer import teaching_pages as TP
+from lstm_core import analysis
+
+ctx = TP.setup("gru")
+tr, lang, view = ctx.t, ctx.lang, ctx.view
+
+st.title(tr("gru.title"))
+st.markdown(tr("gru.intro"))
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{tr('gru.eq_gru')}**")
+    st.latex(r"""\begin{aligned}
+r &= \sigma(W_r\,[x^t, h^{t-1}] + b_r) \\
+u &= \sigma(W_u\,[x^t, h^{t-1}] + b_u) \\
+\tilde{n} &= \tanh(W_{nx}\,x^t + b_{nx} + r \odot (W_{nh}\,h^{t-1} + b_{nh})) \\
+h^t &= (1 - u) \odot \tilde{n} + u \odot h^{t-1}
+\end{aligned}""")
+with right:
+    st.markdown(f"**{tr('gru.eq_lstm')}**")
+    st.latex(r"""\begin{aligned}
+z^f,\ z^i,\ z^o &= \sigma(W_{f,i,o}\,[x^t, h^{t-1}] + b_{f,i,o}) \\
+z &= \tanh(W_z\,[x^t, h^{t-1}] + b_z) \\
+c^t &= z^f \odot c^{t-1} + z^i \odot z \\
+h^t &= z^o \odot \tanh(c^t)
+\end{aligned}""")
+st.markdown(tr("gru.eq_text"))
+
+tokens, X = TP.sequence_input(ctx)
+
+st.subheader(tr("gru.params"))
+c1, c2, _ = st.columns([1, 1, 2])
+inputs = c1.number_input(tr("gru.inputs"), 1, 10_000, int(X.shape[1]), key="w_gru_inputs")
+hidden = c2.number_input(tr("gru.hidden"), 1, 1024, int(view.hidden), key="w_gru_hidden")
+counts = analysis.param_counts(int(inputs), int(hidden), view.layers)
+st.plotly_chart(TF.params_chart(counts, lang, int(inputs), int(hidden)))
+st.markdown(tr("gru.params_text", **counts))
+
+st.subheader(tr("gru.heat"))
+st.markdown(tr("gru.heat_text"))
+model, trace = TP.run("gru", X, view.hidden, view.seed)
+st.caption(tr("teach.model_note", cell="GRU", inputs=X.shape[1], hidden=view.hidden, seed=view.seed,
+              params=model.param_count()))
+for name in ("reset", "update", "candidate", "hidden"):
+    st.plotly_chart(TP.heatmap(trace[name], tokens, name, lang, cell="gru"), key=f"gru_{name}")

@@ -1,0 +1,74 @@
+"""Long-term memory: RNN, GRU and LSTM side by side — gradient flow, state change, recall vs gap, interventions."""
+import streamlit as st
+
+from explorer import teaching_figures as TF
+from explorer import teaching_pages as TP
+from lstm_core import analysis
+
+ctx = TP.setup("memory")
+tr, lang, view = ctx.t, ctx.lang, ctx.view
+
+st.title(tr("mem.title"))
+st.markdown(tr("mem.intro"))
+tokens, X = TP.sequence_input(ctx)
+st.caption(tr("teach.model_note", cell="RNN / GRU / LSTM", inputs=X.shape[1], hidden=view.hidden, seed=view.seed,
+              params=TP.compare(X, view.hidden, view.seed, view.fb, 1.0)["lstm"]["params"]))
+
+# ------------------------------------------------------------ gradients
+st.subheader(tr("mem.grad"))
+st.markdown(tr("mem.grad_text"))
+scale = st.select_slider(tr("mem.scale"), [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0], value=1.0,
+                         key="w_mem_scale", help=tr("mem.scale_help"))
+res = TP.compare(X, view.hidden, view.seed, view.fb, scale)
+flows = {k: r["gradient"] for k, r in res.items()}
+st.plotly_chart(TF.gradient_chart(flows, lang))
+first = {k: TP.sci(f["grad_hidden"][0]) for k, f in flows.items()}
+st.markdown(tr("mem.grad_numbers", **first, lstm_c=TP.sci(flows["lstm"]["grad_cell"][0])))
+st.markdown(tr("mem.forget_text"))
+
+# ------------------------------------------------------------ c vs h
+st.subheader(tr("mem.change"))
+st.markdown(tr("mem.change_text"))
+base = TP.compare(X, view.hidden, view.seed, view.fb, 1.0)
+changes = {k: r["change"] for k, r in base.items()}
+st.plotly_chart(TF.change_chart(changes, lang))
+st.markdown(tr("mem.change_numbers", c=TP.percent(changes["lstm"]["cell_rel"].mean()),
+               h=TP.percent(changes["lstm"]["hidden_rel"].mean()), gru=TP.percent(changes["gru"]["hidden_rel"].mean()),
+               rnn=TP.percent(changes["rnn"]["hidden_rel"].mean())))
+
+# ------------------------------------------------------------ recall vs gap
+st.subheader(tr("mem.recall"))
+st.markdown(tr("mem.recall_text"))
+gaps, hidden, steps = TP.RECALL_GAPS, TP.RECALL_HIDDEN, TP.RECALL_STEPS
+if TP.recall_cached(gaps, hidden, steps, view.seed) or st.button(tr("mem.recall_run", n=3 * len(gaps)),
+                                                                    key="w_mem_recall"):
+    bar = st.progress(0.0)
+    out = TP.recall(gaps, hidden, steps, view.seed,
+                    progress=lambda d, n: bar.progress(d / n, tr("mem.recall_progress", done=d, total=n)))
+    bar.empty()
+    TP.mark_recall_done(gaps, hidden, steps, view.seed)
+    s = out["settings"]
+    st.plotly_chart(TF.recall_chart(out["results"], lang, chance=out["chance"]))
+    st.caption(tr("mem.recall_settings", hidden=s["hidden"], steps=s["steps"], seed=s["seed"], symbols=s["symbols"],
+                  chance=out["chance"], fb=s["forget_bias"]) + " " + tr("mem.recall_note"))
+
+# ------------------------------------------------------------ interventions
+st.subheader(tr("mem.interv"))
+st.markdown(tr("mem.interv_text"))
+lstm = base["lstm"]["model"]
+T, H = X.shape[0], lstm.hidden_size
+c1, c2, c3 = st.columns([2, 1, 2])
+kind = c1.radio(tr("mem.interv_kind"), TP.INTERVENTIONS, key="w_mem_iv", format_func=lambda k: tr(f"mem.iv.{k}"))
+unit = c2.number_input(tr("mem.interv_unit"), 0, H - 1, min(view.unit, H - 1), key="w_mem_unit",
+                       disabled=kind != "silence")
+a, b = c3.slider(tr("mem.interv_steps"), 1, T, (1, T), key="w_mem_steps") if T > 1 else (1, 1)
+effect = analysis.intervention_effect(lstm, X, TP.overrides(kind, int(unit), (a - 1, b)))
+st.markdown(tr(f"mem.iv_explain.{kind}"))
+st.plotly_chart(TF.effect_chart(effect, lang))
+st.markdown(tr("mem.interv_numbers", mem=f"{effect['memory'][-1]:.3g}", hid=f"{effect['hidden'][-1]:.3g}",
+               size=f"{effect['memory_size'][-1]:.3g}"))
+left, right = st.columns(2)
+left.plotly_chart(TP.heatmap(effect["base"]["cell"], tokens, "cell", lang), key="mem_c_before")
+right.plotly_chart(TP.heatmap(effect["changed"]["cell"], tokens, "cell", lang), key="mem_c_after")
+left.caption(tr("mem.cell_before"))
+right.caption(tr("mem.cell_after"))

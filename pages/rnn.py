@@ -1,0 +1,42 @@
+"""The plain RNN: its equation, unrolled over the reader's sequence, and how fast the first token fades."""
+import streamlit as st
+
+from explorer import teaching_figures as TF
+from explorer import teaching_pages as TP
+
+ctx = TP.setup("rnn")
+tr, lang, view = ctx.t, ctx.lang, ctx.view
+
+st.title(tr("rnn.title"))
+st.markdown(tr("rnn.intro"))
+st.latex(r"h' = \tanh\left(W_h\,h + W_x\,x + b\right) \qquad y = \operatorname{softmax}\left(W_y\,h'\right)")
+st.markdown(tr("rnn.symbols"))
+
+tokens, X = TP.sequence_input(ctx)
+model, trace = TP.run("rnn", X, view.hidden, view.seed)
+H = model.hidden_size
+st.caption(tr("teach.model_note", cell="RNN", inputs=X.shape[1], hidden=H, seed=view.seed,
+              params=model.param_count()))
+
+st.subheader(tr("rnn.unrolled"))
+st.markdown(tr("rnn.unrolled_text"))
+unit = st.slider(tr("teach.unit"), 0, max(H - 1, 1), min(view.unit, H - 1), key="w_unit_rnn", disabled=H == 1)
+if unit != view.unit:
+    ctx.update(unit=unit)
+st.plotly_chart(TF.unrolled_diagram(tokens, lang, values=trace["hidden"][:, unit], max_steps=10))
+
+st.subheader(tr("rnn.heat"))
+st.markdown(tr("rnn.heat_text"))
+st.plotly_chart(TP.heatmap(trace["hidden"], tokens, "hidden", lang, cell="rnn"))
+
+st.subheader(tr("rnn.mix"))
+st.markdown(tr("rnn.mix_text"))
+fi = TP.influence("rnn", X, view.hidden, view.seed)
+st.plotly_chart(TF.influence_heatmap(fi["matrix"], tokens, lang))
+share = fi["share"]
+if len(share) > 10:
+    st.markdown(tr("rnn.share_text", d1=TP.percent(share[1]), d5=TP.percent(share[5]), d10=TP.percent(share[10])))
+elif len(share) > 1:
+    st.markdown(tr("rnn.share_short", d1=TP.percent(share[1])))
+st.plotly_chart(TF.share_chart(fi, lang))
+st.info(tr("rnn.next"))
