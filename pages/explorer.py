@@ -16,7 +16,8 @@ ctx = setup("explorer")
 tr, lang, view = ctx.t, ctx.lang, ctx.view
 
 st.title(tr("explorer.title"))
-with st.expander(tr("explorer.howto.title"), expanded=True):
+st.markdown(tr("explorer.intro"))
+with st.expander(tr("explorer.howto.title"), expanded=False):
     st.markdown(tr(f"explorer.howto.{ctx.view.cell}"))
 
 
@@ -81,31 +82,31 @@ def value_label(name):
     return tr("explorer.value.candidate_gru" if (cell, name) == ("gru", "candidate") else f"explorer.value.{name}")
 
 
-c1, c2, c3, c4 = st.columns([1, 1, 1, 1])
+c_unit, c_top, c_by, c_layer = st.columns(4)
 layer_ix = L - 1
 if L > 1:
     if st.session_state.get("w_layer") not in range(L):
         st.session_state["w_layer"] = L - 1
-    layer_ix = c1.selectbox(tr("explorer.layer"), range(L), key="w_layer",
-                            format_func=lambda k: tr("explorer.layer_n", n=k + 1))
+    layer_ix = c_layer.selectbox(tr("explorer.layer"), range(L), key="w_layer",
+                                 format_func=lambda k: tr("explorer.layer_n", n=k + 1))
 layer = trace.layers[layer_ix]
 seed_widget("w_unit", ctx.view.unit)
 st.session_state["w_unit"] = min(st.session_state["w_unit"], H - 1)
-unit = int(c2.number_input(tr("explorer.unit"), 0, H - 1, step=1, key="w_unit", help=tr("explorer.unit_help")))
+unit = int(c_unit.number_input(tr("explorer.unit"), 0, H - 1, step=1, key="w_unit", help=tr("explorer.unit_help")))
 seed_widget("w_topk_on", H > 32)
-top_on = c3.toggle(tr("explorer.topk"), key="w_topk_on", help=tr("explorer.topk_help"))
+top_on = c_top.toggle(tr("explorer.topk"), key="w_topk_on", help=tr("explorer.topk_help"))
 units = None
 if top_on:
     st.session_state["w_topk_k"] = min(st.session_state.get("w_topk_k", 16), H)
-    k = c3.slider(tr("explorer.topk_k"), 1, max(H, 2), key="w_topk_k")
-    by = c4.radio(tr("explorer.topk_by"), ("variation", "activity"), key="w_topk_by",
-                  format_func=lambda b: tr(f"explorer.topk_by.{b}"))
+    k = c_top.slider(tr("explorer.topk_k"), 1, max(H, 2), key="w_topk_k")
+    by = c_top.radio(tr("explorer.topk_by"), ("variation", "activity"), key="w_topk_by", horizontal=True,
+                     format_func=lambda b: tr(f"explorer.topk_by.{b}"))
     units = sorted(explain.top_units(layer, k, by=by, names=names))
     if unit not in units:
         units = sorted(set(units) | {unit})
 if st.session_state.get("w_color_by") not in names:
     st.session_state["w_color_by"] = "hidden"
-color_by = c4.selectbox(tr("explorer.color_by"), names, key="w_color_by",
+color_by = c_by.selectbox(tr("explorer.color_by"), names, key="w_color_by",
                         format_func=lambda n: value_label(n))
 if fitted.unit != unit:
     ctx.update(unit=unit)
@@ -137,7 +138,7 @@ def jump_to_token():
 
 
 def stage_label(stage):
-    key = f"fig.cell.stage.{stage}"
+    key = f"explorer.stage.{stage}"
     return tr(key) if key in catalogue(lang) else stage
 
 
@@ -176,7 +177,7 @@ def step_view():
     fig_col, text_col = st.columns([3, 2])
     fig_col.plotly_chart(figures.cell_diagram(trace, s, unit, lang, layer=layer_ix), key="cell", width="stretch")
     with text_col:
-        st.subheader(tr("explorer.arithmetic", unit=unit, t=t))
+        st.markdown("#### " + tr("explorer.arithmetic", unit=unit, t=t))
         for stage, line in explain.arithmetic_lines(trace, s, unit, layer=layer_ix):
             st.markdown(f"**{stage_label(stage)}** — `{line}`")
 

@@ -246,3 +246,15 @@ def test_uploaded_model_rejects_vectors_of_the_wrong_width():
     with pytest.raises(parsing.InputError) as err:
         model_source.compute(spec, "1,0; 0,1", "numbers", "embedding", model=model)
     assert err.value.key == "input.err.width"
+
+
+def test_catalogues_of_this_area_match_in_both_languages():
+    from string import Formatter
+
+    from explorer.locales import common
+    from explorer.locales import explorer as explorer_strings
+    for mod in (common, explorer_strings):
+        assert mod.EN.keys() == mod.ZH.keys()
+        for key in mod.EN:
+            fields = [{f for _, f, _, _ in Formatter().parse(table[key]) if f} for table in (mod.EN, mod.ZH)]
+            assert fields[0] == fields[1], key

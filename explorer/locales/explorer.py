@@ -1,13 +1,13 @@
 """Strings of the home page and the sequence explorer page."""
 
 _HOWTO_COLOURS_EN = (
-    "**Colours.** Gates (z^f, z^i, z^o, and r, u in a GRU) run from 0 (closed, white) to 1 (open, dark). "
+    "**Colours.** Gates ($z^f$, $z^i$, $z^o$, and r, u in a GRU) run from 0 (closed, dark purple) to 1 (open, yellow). "
     "The candidate z, tanh(c) and h run from −1 (blue) through 0 (white) to +1 (red). "
     "The cell state c has no fixed bound, so its scale is symmetric around 0. "
     "Hover over any square to read the token, the step, the unit and the exact value."
 )
 _HOWTO_COLOURS_ZH = (
-    "**颜色。** 门（z^f、z^i、z^o，以及 GRU 的 r、u）取值从 0（关闭，白色）到 1（打开，深色）。"
+    "**颜色。** 门（$z^f$、$z^i$、$z^o$，以及 GRU 的 r、u）取值从 0（关闭，深紫色）到 1（打开，黄色）。"
     "候选值 z、tanh(c) 和 h 取值从 −1（蓝）经过 0（白）到 +1（红）。"
     "细胞状态 c 没有固定的上下界，所以它的色标以 0 为中心对称。"
     "把鼠标停在任意一个方格上，就能看到对应的词元、步数、单元和精确数值。"
@@ -26,19 +26,21 @@ EN = {
                           "with its arithmetic, and tokens coloured by a unit.",
     "home.facts": "**The idea in four lines.** A plain RNN carries one state h from step to step. "
                   "An LSTM carries two: the cell state c, which changes slowly, and the hidden state h, which can "
-                  "change a lot. Three gates decide what of c to forget (z^f), how much of the new candidate z to "
-                  "write (z^i), and how much of tanh(c) to show as h (z^o): "
-                  "c^t = z^f ⊙ c^{t-1} + z^i ⊙ z and h^t = z^o ⊙ tanh(c^t).",
+                  "change a lot. Three gates decide what of c to forget ($z^f$), how much of the new candidate z to "
+                  "write ($z^i$), and how much of tanh(c) to show as h ($z^o$): "
+                  "$c^t = z^f \\odot c^{t-1} + z^i \\odot z$ and $h^t = z^o \\odot \\tanh(c^t)$.",
     # explorer page
     "explorer.title": "Sequence explorer",
+    "explorer.intro": "Type a sequence below: every character (or word, or number) is one time step. The heatmaps "
+                      "show what each unit of the network holds at every step; step through time to follow it.",
     "explorer.howto.title": "New here? How to read this page",
     "explorer.howto.lstm": (
         "1. **Type** a sentence (or pick an example) — each character, word or number becomes one time step.\n"
         "2. **Step** through time with the buttons or the slider, or press **Play**. The marked column is the "
         "current step.\n"
         "3. Each **heatmap** is one quantity of the LSTM: a row per unit, a column per step. "
-        "z^f decides what of the old cell state c to keep, z^i how much of the candidate z to write, "
-        "z^o how much of tanh(c) to let out as h.\n"
+        "$z^f$ decides what of the old cell state c to keep, $z^i$ how much of the candidate z to write, "
+        "$z^o$ how much of tanh(c) to let out as h.\n"
         "4. Below, the **cell diagram** repeats one step for one unit with its real numbers, and the "
         "**tokens** are coloured by that unit — click a token to jump to its step.\n\n" + _HOWTO_COLOURS_EN),
     "explorer.howto.gru": (
@@ -116,6 +118,16 @@ EN = {
     "explorer.now": "**Step {t} of {steps}** · token “{token}” · unit {unit}",
     "explorer.strip_help": "Tokens coloured by {value} of unit {unit}. Click a token to jump to its step.",
     "explorer.arithmetic": "Unit {unit} at step {t}, by hand",
+    "explorer.stage.forget": "forget gate",
+    "explorer.stage.input": "input gate",
+    "explorer.stage.candidate": "candidate",
+    "explorer.stage.output_gate": "output gate",
+    "explorer.stage.memorize": "forget + select & memorize → new c",
+    "explorer.stage.output": "output → new h",
+    "explorer.stage.reset": "reset gate",
+    "explorer.stage.update": "update gate",
+    "explorer.stage.mix": "mix old h and candidate → new h",
+    "explorer.stage.hidden": "new state h",
     "explorer.export": "Download",
     "explorer.export_npz": "Trace as .npz",
     "explorer.export_csv": "Trace as .csv",
@@ -134,16 +146,18 @@ ZH = {
                           "以及按某个单元着色的词元。",
     "home.facts": "**四句话讲清思路。** 普通 RNN 在步与步之间只传递一个状态 h。"
                   "LSTM 传递两个：变化缓慢的细胞状态 c，和可能变化很大的隐藏状态 h。"
-                  "三个门分别决定：忘掉 c 中的哪些（z^f）、把新的候选值 z 写入多少（z^i）、"
-                  "把 tanh(c) 的多少作为 h 输出（z^o）："
-                  "c^t = z^f ⊙ c^{t-1} + z^i ⊙ z，h^t = z^o ⊙ tanh(c^t)。",
+                  "三个门分别决定：忘掉 c 中的哪些（$z^f$）、把新的候选值 z 写入多少（$z^i$）、"
+                  "把 tanh(c) 的多少作为 h 输出（$z^o$）："
+                  "$c^t = z^f \\odot c^{t-1} + z^i \\odot z$，$h^t = z^o \\odot \\tanh(c^t)$。",
     "explorer.title": "序列探索",
+    "explorer.intro": "在下面输入一个序列：每个字符（或词、数字）就是一个时间步。热力图显示网络的每个单元在每一步存着什么；"
+                      "逐步前进，就能跟着它看。",
     "explorer.howto.title": "第一次来？这一页怎么看",
     "explorer.howto.lstm": (
         "1. **输入**一句话（或选一个例子）——每个字符、词或数字就是一个时间步。\n"
         "2. 用按钮或滑块**逐步**前进，或者按**播放**。被标出的那一列就是当前步。\n"
         "3. 每张**热力图**是 LSTM 的一种量：每行一个单元，每列一步。"
-        "z^f 决定旧的细胞状态 c 保留多少，z^i 决定候选值 z 写入多少，z^o 决定 tanh(c) 有多少作为 h 输出。\n"
+        "$z^f$ 决定旧的细胞状态 c 保留多少，$z^i$ 决定候选值 z 写入多少，$z^o$ 决定 tanh(c) 有多少作为 h 输出。\n"
         "4. 下方的**单元图**用真实数值重现某一步、某一个单元的计算；**词元**按这个单元的值着色——"
         "点击一个词元就跳到那一步。\n\n" + _HOWTO_COLOURS_ZH),
     "explorer.howto.gru": (
@@ -219,6 +233,16 @@ ZH = {
     "explorer.now": "**第 {t} 步，共 {steps} 步** · 词元“{token}” · 单元 {unit}",
     "explorer.strip_help": "词元按单元 {unit} 的 {value} 着色。点击一个词元就跳到它那一步。",
     "explorer.arithmetic": "单元 {unit} 在第 {t} 步的手算过程",
+    "explorer.stage.forget": "遗忘门",
+    "explorer.stage.input": "输入门",
+    "explorer.stage.candidate": "候选值",
+    "explorer.stage.output_gate": "输出门",
+    "explorer.stage.memorize": "遗忘 + 选择记忆 → 新的 c",
+    "explorer.stage.output": "输出 → 新的 h",
+    "explorer.stage.reset": "重置门",
+    "explorer.stage.update": "更新门",
+    "explorer.stage.mix": "混合旧的 h 与候选值 → 新的 h",
+    "explorer.stage.hidden": "新的状态 h",
     "explorer.export": "下载",
     "explorer.export_npz": "轨迹（.npz）",
     "explorer.export_csv": "轨迹（.csv）",

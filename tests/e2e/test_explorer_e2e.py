@@ -1,0 +1,139 @@
+"""End to end: a real server, headless Chromium, the explorer as a user meets it."""
+import re
+from urllib.parse import quote
+
+from explorer.i18n import t
+
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def settle(page, pause=400):
+    """Wait until the script run is over and the page has drawn."""
+    page.wait_for_timeout(pause)
+    page.wait_for_selector(APP_IDLE, timeout=60_000)
+    page.wait_for_timeout(pause)
+
+
+def no_exception(page):
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+        '[data-testid="stException"]').first.inner_text()
+
+
+def charts(page):
+    return page.locator('[data-testid="stPlotlyChart"]')
+
+
+def heatmaps_drawn(page):
+    charts(page).first.wait_for()
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .heatmaplayer, [data-testid="stPlotlyChart"] image',
+                           state="attached", timeout=30_000)
+
+
+def step_text(page):
+    return page.get_by_text(re.compile(r"^(Step \d+ of \d+|第 \d+ 步，共 \d+ 步)")).first.inner_text()
+
+
+def test_deep_link_on_a_fresh_server(fresh_server, page, shots):
+    link = "/explorer?seq=" + quote("记忆是会褪色的") + "&lang=en&cell=lstm&hidden=12&t=4&unit=3"
+    page.goto(fresh_server.url(link))
+    settle(page)
+    no_exception(page)
+    assert page.locator("h1").first.inner_text().strip() == "Sequence explorer"
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Sequence explorer").count() >= 1 and sidebar.get_by_text("Home").count() >= 1
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0   # Streamlit's untranslated links stay hidden
+    heatmaps_drawn(page)
+    assert step_text(page).startswith("Step 4 of 7")
+    assert "/explorer" in page.url and "t=4" in page.url
+    page.screenshot(path=str(shots / "deep_link_en.png"), full_page=True)
+
+
+def test_deep_link_in_chinese_with_bad_parameters(fresh_server, page, shots):
+    page.goto(fresh_server.url("/explorer?hidden=1000000000&t=-1&lang=xx&cell=foo"))
+    settle(page)
+    no_exception(page)
+    assert page.locator("h1").first.inner_text().strip() == t("explorer.title", "zh")
+    warning = page.locator('[data-testid="stAlertContentWarning"]').first.inner_text()
+    assert "hidden=1000000000" in warning and "cell=foo" in warning and "lang=xx" in warning
+    heatmaps_drawn(page)
+    page.screenshot(path=str(shots / "bad_params_zh.png"), full_page=True)
+
+
+def test_type_step_play_and_switch_language(server, page, shots):
+    page.goto(server.url("/explorer?lang=zh"))
+    settle(page)
+    box = page.locator('[data-testid="stTextArea"] textarea').first
+    box.fill("猫坐在垫子上，🙂 then it slept.")
+    box.press("Control+Enter")
+    settle(page)
+    no_exception(page)
+    assert step_text(page).startswith("第 1 步，共 23 步")
+    heatmaps_drawn(page)
+    page.get_by_role("button", name=t("explorer.next", "zh")).click()
+    settle(page)
+    assert step_text(page).startswith("第 2 步")
+    page.get_by_role("button", name=t("explorer.play", "zh")).click()
+    page.wait_for_timeout(3500)
+    page.get_by_role("button", name=t("explorer.pause", "zh")).click()
+    settle(page)
+    played = int(re.search(r"第 (\d+) 步", step_text(page)).group(1))
+    assert played > 3, played
+    assert f"t={played}" in page.url
+    no_exception(page)
+    page.screenshot(path=str(shots / "explorer_zh.png"), full_page=True)
+
+    page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
+    settle(page)
+    no_exception(page)
+    assert page.locator("h1").first.inner_text().strip() == "Sequence explorer"
+    assert step_text(page).startswith(f"Step {played} of 23")
+    assert "lang=en" in page.url
+    heatmaps_drawn(page)
+    page.screenshot(path=str(shots / "explorer_en.png"), full_page=True)
+
+
+def test_bad_input_keeps_the_last_view(server, page, shots):
+    page.goto(server.url("/explorer?lang=en&seq=abc"))
+    settle(page)
+    page.get_by_text("numbers", exact=True).first.click()
+    settle(page)
+    box = page.locator('[data-testid="stTextArea"] textarea').first
+    box.fill("1, 2, oops")
+    box.press("Control+Enter")
+    settle(page)
+    no_exception(page)
+    error = page.locator('[data-testid="stAlertContentError"]').first.inner_text()
+    assert "oops" in error
+    heatmaps_drawn(page)
+    assert step_text(page).endswith("") and "of 3" in step_text(page)
+    page.screenshot(path=str(shots / "bad_input_en.png"), full_page=True)
+
+
+def test_browser_animation_view(server, page, shots):
+    page.goto(server.url("/explorer?lang=en&seq=" + quote("hello, world")))
+    settle(page)
+    page.get_by_text("Play in the browser").click()
+    settle(page)
+    no_exception(page)
+    heatmaps_drawn(page)
+    assert page.locator('[data-testid="stPlotlyChart"] .updatemenu-button, '
+                        '[data-testid="stPlotlyChart"] .slider-container').count() >= 1
+    page.screenshot(path=str(shots / "animation_en.png"), full_page=True)
+
+
+def test_home_and_navigation(server, page, shots):
+    page.goto(server.url("/"))
+    settle(page)
+    no_exception(page)
+    assert page.locator("h1").first.inner_text().strip() == "LSTM 探索器"
+    heatmaps_drawn(page)
+    page.screenshot(path=str(shots / "home_zh.png"), full_page=True)
+    page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
+    settle(page)
+    assert page.locator("h1").first.inner_text().strip() == "LSTM Explorer"
+    page.screenshot(path=str(shots / "home_en.png"), full_page=True)
+    page.locator('[data-testid="stSidebar"]').get_by_text("Sequence explorer").click()
+    settle(page)
+    no_exception(page)
+    assert page.locator("h1").first.inner_text().strip() == "Sequence explorer"
+    assert "/explorer" in page.url and "lang=en" in page.url
