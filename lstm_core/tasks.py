@@ -28,9 +28,10 @@ charlm          next character of a small corpus (en / zh)     chars since a bre
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -43,7 +44,12 @@ class Batch:
     targets: np.ndarray
     mask: np.ndarray
     latent: Optional[np.ndarray]
-    tokens: list
+    make_tokens: Callable = field(repr=False)
+
+    @cached_property
+    def tokens(self):
+        """B lists of T display strings (built on first use: training never needs them)."""
+        return self.make_tokens()
 
 
 def _whole(name, v, lo, hi):
@@ -167,7 +173,7 @@ class Recall(Task):
         mask = np.zeros((T, B))
         mask[q, cols] = 1
         latent = np.repeat(np.arange(T, dtype=float)[:, None], B, 1)
-        return Batch(self.one_hot(idx), targets, mask, latent, _tokens(self.vocab, idx))
+        return Batch(self.one_hot(idx), targets, mask, latent, lambda: _tokens(self.vocab, idx))
 
 
 class TemporalOrder(Task):
@@ -218,7 +224,7 @@ class TemporalOrder(Task):
         mask[end, cols] = 1
         steps = np.arange(T)[:, None]
         latent = np.where(steps >= t1[None], np.where(s1 == 0, 1.0, -1.0)[None], 0.0)
-        return Batch(self.one_hot(idx), targets, mask, latent, _tokens(self.vocab, idx))
+        return Batch(self.one_hot(idx), targets, mask, latent, lambda: _tokens(self.vocab, idx))
 
 
 class Adding(Task):
@@ -263,8 +269,9 @@ class Adding(Task):
         targets[-1, :, 0] = latent[-1]
         mask = np.zeros((T, B))
         mask[-1] = 1
-        tokens = [[f"{vals[t, j]:.2f}" + ("*" if marks[t, j] else "") for t in range(T)] for j in range(B)]
-        return Batch(x, targets, mask, latent, tokens)
+        return Batch(x, targets, mask, latent,
+                     lambda: [[f"{vals[t, j]:.2f}" + ("*" if marks[t, j] else "") for t in range(T)]
+                              for j in range(B)])
 
     def meta(self):
         m = super().meta()
@@ -307,7 +314,7 @@ class Brackets(Task):
             idx[t] = np.where(op, 0, np.where(cl, 1, filler[t]))
             depth[t] = d
         return Batch(self.one_hot(idx), depth, np.ones((T, B)), depth.astype(float),
-                     _tokens(self.vocab, idx))
+                     lambda: _tokens(self.vocab, idx))
 
 
 class Parity(Task):
@@ -328,7 +335,7 @@ class Parity(Task):
         idx = rng.integers(0, 2, (self.length, B))
         par = np.cumsum(idx, 0) % 2
         return Batch(self.one_hot(idx), par, np.ones(idx.shape), par.astype(float),
-                     _tokens(self.vocab, idx))
+                     lambda: _tokens(self.vocab, idx))
 
 
 class CharLM(Task):
@@ -388,7 +395,7 @@ class CharLM(Task):
         win = start[None, :] + np.arange(T + 1)[:, None]
         ids = self.ids[win]
         return Batch(self.one_hot(ids[:-1]), ids[1:], np.ones((T, B)), self.since[win[:-1]],
-                     _tokens(self.vocab, ids[:-1]))
+                     lambda: _tokens(self.vocab, ids[:-1]))
 
 
 def _tokens(vocab, idx):

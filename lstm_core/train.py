@@ -265,10 +265,12 @@ def main(argv=None):
         tr = Trainer(task, cell=a.cell, hidden=a.hidden, seed=a.seed, lr=a.lr, batch=a.batch, clip=a.clip,
                      forget_bias=a.forget_bias, dtype=np.dtype(a.dtype).type)
         _whole_steps(a.steps)
-        best = None
+        best, shown = None, -1.0
         for ev in tr.run(a.steps, max_seconds=a.max_seconds, eval_every=a.eval_every,
                          target_accuracy=a.target_accuracy):
-            if ev["kind"] == "progress" and not a.quiet:
+            if ev["kind"] == "progress" and not a.quiet and (ev["elapsed"] - shown >= 0.25
+                                                              or ev["step"] == a.steps):
+                shown = ev["elapsed"]
                 sys.stderr.write(_bar(ev["step"], a.steps, ev["loss"], ev["accuracy"], ev["elapsed"]))
                 sys.stderr.flush()
             if ev["kind"] == "eval" and (best is None or ev["accuracy"] >= best[1]):
