@@ -40,8 +40,7 @@ st.markdown(tr("mem.change_numbers", c=TP.percent(changes["lstm"]["cell_rel"].me
 st.subheader(tr("mem.recall"))
 st.markdown(tr("mem.recall_text"))
 gaps, hidden, steps = TP.RECALL_GAPS, TP.RECALL_HIDDEN, TP.RECALL_STEPS
-if TP.recall_cached(gaps, hidden, steps, view.seed) or st.button(tr("mem.recall_run", n=3 * len(gaps)),
-                                                                    key="w_mem_recall"):
+if TP.recall_cached(gaps, hidden, steps, view.seed) or st.button(tr("mem.recall_run", n=3 * len(gaps))):
     bar = st.progress(0.0)
     out = TP.recall(gaps, hidden, steps, view.seed,
                     progress=lambda d, n: bar.progress(d / n, tr("mem.recall_progress", done=d, total=n)))
