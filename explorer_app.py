@@ -25,11 +25,11 @@ try:
     st.plotly_chart(figures.heatmap(run.trace["hidden"], run.tokens, "hidden", run.trace.cell, lang),
                     key="home_heatmap", width="stretch")
 except parsing.InputError as err:
-    st.warning(err.message(lang))
+    st.warning(state.md_escape(err.message(lang)))
 except model_source.TooBig as err:
     st.warning(tr(err.key, **err.params))
 except ValueError as err:   # lstm_core.WeightError: the input does not fit an uploaded model
-    st.warning(tr("explorer.does_not_fit", reason=str(err)))
+    st.warning(tr("explorer.does_not_fit", reason=state.md_escape(err)))
 st.page_link("pages/explorer.py", label=tr("home.open_explorer"), icon="🔬", query_params={"lang": lang})
 
 st.markdown(tr("home.facts"))

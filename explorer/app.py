@@ -152,12 +152,12 @@ def _model_settings(view, lang):
                 digest, loaded = model_source.read_upload(up.getvalue(), up.name)
                 st.session_state["good_upload"] = (digest, loaded, up.name)
             except (ValueError, OSError, KeyError) as err:   # WeightError is a ValueError
-                box.error(tr("model.upload_failed", name=up.name, reason=str(err)))
+                box.error(tr("model.upload_failed", name=state.md_escape(up.name), reason=state.md_escape(err)))
         good = st.session_state.get("good_upload")
         if good:
             digest, model, name = good
             spec = ModelSpec(cell=model.kind, hidden=model.hidden_size, layers=model.num_layers, upload=digest)
-            box.caption(tr("model.upload_using", name=name))
+            box.caption(tr("model.upload_using", name=state.md_escape(name)))
         else:
             box.info(tr("model.upload_none"))
     elif source in preset_titles:
@@ -204,12 +204,17 @@ def _model_settings(view, lang):
     return view.with_(enc=enc), spec, model, encodings
 
 
+def _escaped(params):
+    return {k: state.md_escape(v) if isinstance(v, str) else v for k, v in params.items()}
+
+
 def _show_url_problems(lang):
     problems = st.session_state.get("url_problems") or []
     if not problems:
         return
     box = st.container(border=True)
-    box.warning(t("state.intro", lang) + "\n\n" + "\n".join(f"- {t(p.key, lang, **p.params)}" for p in problems))
+    items = "\n".join(f"- {t(p.key, lang, **_escaped(p.params))}" for p in problems)
+    box.warning(t("state.intro", lang) + "\n\n" + items)
     if box.button(t("state.dismiss", lang), key="dismiss_url_problems"):
         st.session_state["url_problems"] = []
         st.rerun()

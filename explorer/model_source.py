@@ -31,6 +31,9 @@ from . import parsing
 
 # T · H · layers above this is refused (a trace holds ~12 arrays of T×H per layer).
 MAX_WORK = 1_000_000
+# A generated model above this many weights is refused (float32: 80 MB); the largest
+# legitimate one (H=512, 4 layers, one-hot over 2,000 distinct tokens) has ~10.6 M.
+MAX_PARAMS = 20_000_000
 CACHE_ENTRIES = 6
 CACHE_TTL = 3600  # seconds
 
@@ -74,13 +77,23 @@ class Run:
 
 
 class TooBig(ValueError):
-    """The pass would need more memory than the app allows."""
+    """The pass would need more memory than the app allows; ``key``/``params`` say why, translatable."""
 
-    def __init__(self, steps, hidden, layers):
-        super().__init__(f"T·H·layers = {steps}·{hidden}·{layers} > {MAX_WORK}")
-        self.key = "model.too_big"
-        self.params = {"steps": steps, "hidden": hidden, "layers": layers, "work": steps * hidden * layers,
-                       "limit": f"{MAX_WORK:,}"}
+    def __init__(self, key, **params):
+        super().__init__(f"{key}: {params}")
+        self.key = key
+        self.params = params
+
+
+def _too_many_steps(steps, hidden, layers):
+    return TooBig("model.too_big", steps=steps, hidden=hidden, layers=layers, work=f"{steps * hidden * layers:,}",
+                  limit=f"{MAX_WORK:,}")
+
+
+def param_count(cell, input_size, hidden, layers):
+    """Weights of a generated model: G·H·(I + H + 2) for layer 0, G·H·(2H + 2) for each layer above."""
+    gates = {"lstm": 4, "gru": 3, "rnn": 1}[cell]
+    return gates * hidden * (input_size + hidden + 2) + (layers - 1) * gates * hidden * (2 * hidden + 2)
 
 
 def generated_model(cell, input_size, hidden, layers, seed, forget_bias):
@@ -101,12 +114,17 @@ def compute(spec: ModelSpec, text: str, mode: str, encoding: str, model=None) ->
     if spec.generated:
         H, L = spec.hidden, spec.layers
         if T * H * L > MAX_WORK:
-            raise TooBig(T, H, L)
+            raise _too_many_steps(T, H, L)
+        width = seq.vectors.shape[1] if seq.vectors is not None else (
+            parsing.EMBED_DIM if encoding == "embedding" else len(set(seq.tokens)))
+        if param_count(spec.cell, width, H, L) > MAX_PARAMS:
+            raise TooBig("model.too_many_params", inputs=width, hidden=H, layers=L,
+                         params=f"{param_count(spec.cell, width, H, L):,}", limit=f"{MAX_PARAMS:,}")
         enc = parsing.encode(seq, encoding, seed=spec.seed)
         model = generated_model(spec.cell, enc.X.shape[1], H, L, spec.seed, spec.forget_bias)
     else:
         if T * model.hidden_size * model.num_layers > MAX_WORK:
-            raise TooBig(T, model.hidden_size, model.num_layers)
+            raise _too_many_steps(T, model.hidden_size, model.num_layers)
         enc = parsing.encode(seq, encoding, vocab=model.meta.get("vocab"), dim=model.input_size,
                              seed=spec.seed, input_size=model.input_size)
     X = np.asarray(enc.X, dtype=model.dtype)

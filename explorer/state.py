@@ -27,6 +27,7 @@ an out-of-range number is clamped, and each such repair is reported as a
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Mapping, NamedTuple
 
@@ -76,6 +77,15 @@ class View:
 
 DEFAULT = View()
 NAMES = tuple(f.name for f in fields(View))
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def md_escape(text) -> str:
+    """``text`` safe to put inside Streamlit markdown: every markup character backslash-escaped,
+    so a value from a link or a file name cannot become a link, an image or LaTeX on the page."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def _shown(value, limit=40) -> str:

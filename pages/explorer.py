@@ -52,10 +52,10 @@ except parsing.InputError as err:
 except model_source.TooBig as err:
     error = tr(err.key, **err.params)
 except (WeightError, ValueError) as err:
-    error = tr("explorer.does_not_fit", reason=str(err))
+    error = tr("explorer.does_not_fit", reason=err)
 run = st.session_state.get("good_run")
 if error:
-    st.error(tr("explorer.bad_input", reason=error))
+    st.error(tr("explorer.bad_input", reason=state.md_escape(error)))
     if run is None:
         st.stop()
     st.caption(tr("explorer.showing_previous"))
@@ -166,7 +166,8 @@ def step_view():
     t = st.slider(tr("explorer.step"), 1, max(T, 2), key="w_t", disabled=T < 2)
     t = min(t, T)
     s = t - 1
-    st.markdown(tr("explorer.now", t=t, steps=T, token=parsing.display_token(tokens[s]), unit=unit))
+    token = state.md_escape(parsing.display_token(tokens[s]))
+    st.markdown(tr("explorer.now", t=t, steps=T, token=token, unit=unit))
     ctx.update(t=t)
 
     st.plotly_chart(figures.heatmap_stack(layer, names, tokens, cell, lang, t=s, units=units),

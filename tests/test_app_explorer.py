@@ -258,3 +258,12 @@ def test_catalogues_of_this_area_match_in_both_languages():
         for key in mod.EN:
             fields = [{f for _, f, _, _ in Formatter().parse(table[key]) if f} for table in (mod.EN, mod.ZH)]
             assert fields[0] == fields[1], key
+
+
+def test_wide_typed_vectors_are_refused_with_the_limit():
+    spec = model_source.ModelSpec("lstm", 512, 4)
+    with pytest.raises(model_source.TooBig) as err:
+        model_source.compute(spec, ",".join(["1"] * 24_000) + ";", "numbers", "embedding")
+    assert err.value.key == "model.too_many_params"
+    for lang in LANGS:
+        assert f"{model_source.MAX_PARAMS:,}" in t(err.value.key, lang, **err.value.params)

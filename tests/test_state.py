@@ -79,3 +79,8 @@ def test_choices_match_the_parser():
 def test_examples_parse():
     for mode, text in state.EXAMPLES:
         assert len(parsing.parse_sequence(text, mode)) > 1
+
+
+def test_md_escape_defuses_links_images_and_latex():
+    shown = state.md_escape("[Log in](https://e.vil/x) ![a](b.png) $x$ `c`")
+    assert "](" not in shown and "$x$" not in shown and "`c`" not in shown

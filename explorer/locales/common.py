@@ -38,6 +38,9 @@ EN = {
     "model.describe": "{cell}, H = {hidden}, {layers} layer(s), input size {inputs}, {params} parameters.",
     "model.too_big": "This needs T × H × layers = {steps} × {hidden} × {layers} = {work} values per quantity, more "
                      "than this app allows ({limit}). Use a shorter sequence, fewer units or fewer layers.",
+    "model.too_many_params": "With {inputs} inputs per step, H = {hidden} and {layers} layer(s) the model would have "
+                             "{params} weights, more than this app allows ({limit}). Use shorter vectors, fewer "
+                             "units or fewer layers.",
     # repairs of the link (query parameters)
     "state.intro": "Some settings in the link could not be used, so defaults were taken:",
     "state.dismiss": "Got it",
@@ -81,8 +84,10 @@ ZH = {
     "model.upload_using": "正在使用“{name}”中的权重。",
     "model.upload_none": "还没有权重文件：在读到文件之前，继续使用下面设置的随机权重。",
     "model.describe": "{cell}，H = {hidden}，{layers} 层，输入维度 {inputs}，共 {params} 个参数。",
-    "model.too_big": "这需要 T × H × 层数 = {steps} × {hidden} × {layers} = {work} 个数值（每种量），超过了本应用的上限"
-                     "（{limit}）。请缩短序列，或减少单元数、层数。",
+    "model.too_big": "这需要 T × H × 层数 = {steps} × {hidden} × {layers} = {work} 个数值（每种量），"
+                     "超过了本应用的上限（{limit}）。请缩短序列，或减少单元数、层数。",
+    "model.too_many_params": "每步 {inputs} 个输入、H = {hidden}、{layers} 层时，模型会有 {params} 个权重，"
+                             "超过了本应用的上限（{limit}）。请使用更短的向量，或减少单元数、层数。",
     "state.intro": "链接中的部分设置无法使用，已改用默认值：",
     "state.dismiss": "知道了",
     "state.malformed": "“{name}={value}”不是数字；改用 {default}。",
