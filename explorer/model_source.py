@@ -127,6 +127,7 @@ def compute(spec: ModelSpec, text: str, mode: str, encoding: str, model=None) ->
             raise _too_many_steps(T, model.hidden_size, model.num_layers)
         enc = parsing.encode(seq, encoding, vocab=model.meta.get("vocab"), dim=model.input_size,
                              seed=spec.seed, input_size=model.input_size)
+    enc.X.flags.writeable = False   # the Run is cached and shared by every session that typed the same
     X = np.asarray(enc.X, dtype=model.dtype)
     trace = model.forward(X)
     return Run(tuple(seq.tokens), enc, trace, model.describe())
