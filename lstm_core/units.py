@@ -59,3 +59,32 @@ def find_units(model, task=None, inputs=None, latent=None, value=None, n=256, se
     ranking = [(int(j), float(r[j])) for j in order[:top]]
     return {"value": value, "latent": name or (model.meta.get("latent") if model.meta else None),
             "best": ranking[0][0], "r": ranking[0][1], "ranking": ranking}
+
+
+def separation(values, labels):
+    """How far apart the classes sit on each unit: the standard deviation of the
+    per-class means of v_j, values (N, H), labels (N,) integers → (H,).
+
+    A unit whose value at the answer step differs most between the right
+    answers is the one the output layer can read the answer from.
+    """
+    v = np.asarray(values, np.float64)
+    y = np.asarray(labels).reshape(-1)
+    means = np.stack([v[y == k].mean(0) for k in np.unique(y)])
+    return means.std(0)
+
+
+def memory_units(model, task, n=256, seed=0, value=None):
+    """For recall-like tasks (one answer, scored at one step): rank units by how
+    far apart the answers sit on their value just before the scored step.
+
+    Returns {"value", "best", "spread", "ranking": [(unit, spread), …]}.
+    """
+    b = task.strict().sample(np.random.default_rng(seed), n)
+    value = value or ("cell" if model.kind == "lstm" else "hidden")
+    tr = model.forward(b.inputs.astype(model.dtype))
+    t = int(np.nonzero(b.mask[:, 0])[0][0]) - 1           # the step before the scored one
+    S = separation(np.asarray(tr[value])[t], b.targets[t + 1])
+    order = np.argsort(-S, kind="stable")
+    return {"value": value, "best": int(order[0]), "spread": float(S[order[0]]),
+            "ranking": [(int(j), float(S[j])) for j in order]}

@@ -5,7 +5,7 @@ import pytest
 from lstm_core import LSTM, RNN
 from lstm_core.tasks import make_task
 from lstm_core.train import Trainer
-from lstm_core.units import correlations, find_units
+from lstm_core.units import correlations, find_units, memory_units, separation
 
 
 def test_correlations_known_values():
@@ -45,3 +45,15 @@ def test_bad_value_name():
     m = LSTM.init(2, 3)
     with pytest.raises(ValueError, match="no value 'reset'"):
         find_units(m, make_task("parity", length=4), value="reset", n=4)
+
+
+def test_separation_and_memory_units_find_the_letter_holder():
+    v = np.array([[0.0, 5.0], [0.1, 5.0], [1.0, 5.1], [1.1, 5.1]])
+    s = separation(v, [0, 0, 1, 1])
+    assert s[0] > s[1]
+
+    t = make_task("recall", gap=5, symbols=3)
+    tr = Trainer(t, hidden=8, seed=0, lr=0.03)
+    tr.fit(150)
+    mem = memory_units(tr.model, t, n=60)
+    assert mem["value"] == "cell" and mem["spread"] > 0 and len(mem["ranking"]) == 8

@@ -22,10 +22,12 @@ import numpy as np
 from .. import load
 from ..tasks import task_from_meta
 from ..train import main as train_main
-from ..units import find_units
+from ..units import find_units, memory_units
 
 HERE = Path(__file__).parent
 MAX_BYTES = 200_000
+LATENT_ZH = {"charlm": "距上一个空格或标点的字符数", "adding": "已累加的标记数之和",
+             "brackets": "括号深度", "parity": "奇偶"}
 
 GAP = ["--gap", "100"]
 # name → CLI arguments (besides --out). Recall and temporal order train on mixed gaps and are
@@ -56,15 +58,11 @@ PRESETS = {
 }
 
 
-def _probe_gate_mean(model, task):
-    """Mean keep-share of memory over the probe's steps: z^f (LSTM) or 1 − u (GRU)."""
-    p = task.probe()
-    tr = model.forward(p.inputs[:, 0].astype(model.dtype))
-    if model.kind == "lstm":
-        return float(np.mean(tr["forget"][1:-1]))
-    if model.kind == "gru":
-        return float(np.mean(tr["update"][1:-1]))
-    return None
+def _keep_gate(model, task, unit):
+    """Mean over the dots (256 sequences) of a unit's keep gate: z^f (LSTM) or u (GRU)."""
+    b = task.strict().sample(np.random.default_rng(0), 256)
+    tr = model.forward(b.inputs.astype(model.dtype))
+    return float(np.mean(np.asarray(tr["forget" if model.kind == "lstm" else "update"])[1:-1, :, unit]))
 
 
 def look(model, task, res):
@@ -74,13 +72,15 @@ def look(model, task, res):
     v = "c" if model.kind == "lstm" else "h"
     k, name = model.kind, task.name
     if name == "recall":
-        g = _probe_gate_mean(model, task)
-        if k == "lstm":
-            return u, r, {"en": f"Over the dots z^f stays near 1 (mean {g:.2f}), so c keeps the letter until the '?'.",
-                          "zh": f"在点号之间 z^f 一直接近 1（平均 {g:.2f}），所以 c 把字母一直保存到“?”。"}
-        if k == "gru":
-            return u, r, {"en": f"Over the dots the update gate u stays near 1 (mean {g:.2f}): h is copied forward.",
-                          "zh": f"在点号之间更新门 u 一直接近 1（平均 {g:.2f}）：h 被原样向后传递。"}
+        mem = memory_units(model, task)
+        u, r = mem["best"], None
+        if k != "rnn":
+            g = _keep_gate(model, task, u)
+            gate = "z^f" if k == "lstm" else "u"
+            return u, r, {"en": f"Watch unit {u}'s {v}: after 100 dots it still differs from letter to letter; "
+                                f"that is what the '?' reads (its {gate} over the dots averages {g:.2f}).",
+                          "zh": f"看单元 {u} 的 {v}：经过 100 个点号后，它仍因字母不同而不同，"
+                                f"“?”读的就是它（它的 {gate} 在点号间平均为 {g:.2f}）。"}
         return u, r, {"en": f"The plain RNN's h forgets the letter over 100 dots: accuracy {acc:.0%} (chance 12.5%).",
                       "zh": f"普通 RNN 的 h 在 100 个点号后就忘了字母：准确率 {acc:.0%}（随机猜 12.5%）。"}
     if name == "temporal_order":
@@ -99,6 +99,11 @@ def look(model, task, res):
         "charlm": ("tracks the position since the last space or punctuation mark", "记着距上一个空格或标点的位置"),
     }
     en, zh = texts[name]
+    if abs(r) < 0.5:
+        return u, r, {"en": f"No unit tracks '{task.latent_name}' closely; the best is unit {u}'s {v} "
+                            f"(r = {r:+.2f}). Look at the gates instead.",
+                      "zh": f"没有单元紧密跟踪“{LATENT_ZH.get(name, task.latent_name)}”；最接近的是单元 {u} 的 {v}"
+                            f"（r = {r:+.2f}）。不如去看各个门。"}
     return u, r, {"en": f"Watch unit {u}'s {v}: it {en} (r = {r:+.2f}).",
                   "zh": f"看单元 {u} 的 {v}：它{zh}（r = {r:+.2f}）。"}
 
@@ -118,13 +123,27 @@ def build_one(name, args):
     return {"name": name, "file": out.name, "task": task.name, "params": task.params, "cell": model.kind,
             "hidden": model.hidden_size, "metric": res["metric"], "accuracy": res["accuracy"],
             "loss": res["loss"], "chance": round(task.strict().chance(), 3), "steps": res["steps"],
-            "train_seconds": res["seconds"], "bytes": size, "unit": unit, "r": round(r, 3),
+            "train_seconds": res["seconds"], "bytes": size, "unit": unit, "r": None if r is None else round(r, 3),
             "command": "python -m lstm_core.train " + shlex.join(shown), "look": line,
             "note": task.note, "latent": task.latent_name}
 
 
+def relook(entry):
+    """Recompute the look line of an existing preset (no training)."""
+    model = load(HERE / entry["file"])
+    task = task_from_meta(model.meta)
+    unit, r, line = look(model, task, entry)
+    return {**entry, "unit": unit, "r": None if r is None else round(r, 3), "look": line}
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--relook"]:
+        path = HERE / "presets.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["presets"] = [relook(p) for p in data["presets"]]
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return data
     unknown = [a for a in argv if a not in PRESETS]
     if unknown:
         raise SystemExit(f"unknown preset(s) {', '.join(unknown)}; choose from {', '.join(PRESETS)}")
