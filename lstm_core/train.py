@@ -158,7 +158,8 @@ class Trainer:
           eval      step, loss, accuracy on held-out data, elapsed — every
                     ``eval_every`` steps, if given;
           done      step, elapsed, reason ("steps", "time", "target", "stopped").
-        The run ends early at ``max_seconds`` of wall-clock time, when a
+        The run ends early after ``max_seconds`` of wall-clock time in this
+        run (``elapsed`` counts all runs of this trainer), when a
         held-out accuracy reaches ``target_accuracy``, when ``stop()`` is called,
         or when the caller stops iterating; the model keeps every finished step.
         """
@@ -166,7 +167,8 @@ class Trainer:
         if max_seconds is not None and not max_seconds > 0:
             raise ValueError(f"max_seconds must be above 0; got {max_seconds!r}")
         self._stop = False
-        t0 = time.perf_counter() - self.seconds
+        run_start = time.perf_counter()
+        t0 = run_start - self.seconds        # elapsed counts every run of this trainer
         if snapshot_every and self.steps == 0:
             yield {"kind": "snapshot", "step": 0, "values": self.snapshot()}
         ls, accs, reason = [], [], "steps"
@@ -195,7 +197,7 @@ class Trainer:
             if self._stop:
                 reason = "stopped"
                 break
-            if max_seconds is not None and self.seconds >= max_seconds:
+            if max_seconds is not None and time.perf_counter() - run_start >= max_seconds:
                 reason = "time"
                 break
         yield {"kind": "done", "step": self.steps, "elapsed": self.seconds, "reason": reason}
@@ -259,6 +261,8 @@ def main(argv=None):
     ap.add_argument("--max-vocab", type=int, help="charlm: largest vocabulary")
     ap.add_argument("--quiet", action="store_true", help="no progress bar")
     a = ap.parse_args(argv)
+    if a.out and not a.out.lower().endswith((".npz", ".safetensors")):
+        ap.exit(2, f"error: --out must end in .npz or .safetensors; got {a.out!r}\n")
     try:
         params = {k: getattr(a, k) for k in TASK_OPTIONS if getattr(a, k) is not None}
         task = make_task(a.task, **params)
