@@ -55,7 +55,7 @@ def sequence_input(ctx, height=68):
     text = left.text_area(tr("teach.seq"), key="w_seq", height=height, help=tr("teach.seq_help"))
     mode = right.radio(tr("teach.mode"), state.MODES, key="w_mode", format_func=lambda m: tr(f"explorer.mode.{m}"))
     try:
-        tokens, X = encoded(text, mode, "onehot_sequence" if mode != "numbers" else "embedding", view.seed)
+        tokens, X = encoded(text, mode, encoding(view), view.seed)
     except parsing.InputError as err:
         st.error(err.message(ctx.lang))
         st.stop()
@@ -66,9 +66,14 @@ def sequence_input(ctx, height=68):
     return tokens, X
 
 
+def encoding(view):
+    """The sidebar's token encoding; a model's own vocabulary means nothing to the generated cells here."""
+    return view.enc if view.enc in ("embedding", "onehot_sequence") else "onehot_sequence"
+
+
 @st.cache_resource(**CACHE)
 def encoded(text, mode, encoding, seed):
-    """text → tokens → X (T, I) (``explorer.parsing``); one-hot over the sequence's own tokens."""
+    """text → tokens → X (T, I) (``explorer.parsing``) with the given encoding."""
     seq = parsing.parse_sequence(text, mode)
     enc = parsing.encode(seq, encoding, seed=seed)
     tokens = tuple(parsing.display_token(tok) for tok in seq.tokens)

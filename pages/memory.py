@@ -11,8 +11,7 @@ tr, lang, view = ctx.t, ctx.lang, ctx.view
 st.title(tr("mem.title"))
 st.markdown(tr("mem.intro"))
 tokens, X = TP.sequence_input(ctx)
-st.caption(tr("teach.model_note", cell="RNN / GRU / LSTM", inputs=X.shape[1], hidden=view.hidden, seed=view.seed,
-              params=TP.compare(X, view.hidden, view.seed, view.fb, 1.0)["lstm"]["params"]))
+st.caption(tr("mem.model_note", inputs=X.shape[1], hidden=view.hidden, seed=view.seed))
 
 # ------------------------------------------------------------ gradients
 st.subheader(tr("mem.grad"))

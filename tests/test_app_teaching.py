@@ -66,12 +66,12 @@ def test_every_teaching_page_runs_with_defaults(page_id, lang):
 
 # ------------------------------------------------------------------ RNN
 def test_rnn_page_follows_the_url():
-    at = open_page("rnn", lang="en", seq=SEQ, mode="chars", hidden=5, seed=3, unit=2)
+    at = open_page("rnn", lang="en", seq=SEQ, mode="chars", hidden=5, seed=3, unit=2, enc="onehot_sequence")
     assert_clean(at, "en")
     assert at.text_area(key="w_seq").value == SEQ
     assert at.slider(key="w_unit_rnn").value == 2
     note = " ".join(c.value for c in at.caption)
-    assert "hidden size 5" in note and "seed 3" in note and "4 inputs" in note     # a, b, c, d
+    assert "(5)" in note and "(3)" in note and "4 numbers per step" in note     # one-hot over a, b, c, d
     assert len(charts(at)) == 4                     # unrolled, heatmap of h, influence matrix, share
     fi = analysis.first_token_influence(TP.run("rnn", TP.encoded(SEQ, "chars", "onehot_sequence", 3)[1], 5, 3)[0],
                                         TP.encoded(SEQ, "chars", "onehot_sequence", 3)[1])
@@ -134,7 +134,7 @@ def _grad_line(at):
 
 
 def test_memory_page_weight_scale_changes_the_gradients():
-    at = open_page("memory", lang="en", seq="the cat sat on the mat", hidden=8, seed=1)
+    at = open_page("memory", lang="en", seq="the cat sat on the mat", hidden=8, seed=1, enc="onehot_sequence")
     assert_clean(at, "en")
     before = _grad_line(at)
     at.select_slider(key="w_mem_scale").set_value(0.25).run()
@@ -147,7 +147,7 @@ def test_memory_page_weight_scale_changes_the_gradients():
 
 @pytest.mark.parametrize("kind", TP.INTERVENTIONS)
 def test_memory_page_interventions(kind):
-    at = open_page("memory", lang="zh", seq=SEQ, hidden=4)
+    at = open_page("memory", lang="zh", seq=SEQ, hidden=4, enc="onehot_sequence")
     at.radio(key="w_mem_iv").set_value(kind).run()
     assert_clean(at, "zh")
     assert any(t(f"mem.iv_explain.{kind}", "zh")[:12] in m.value for m in at.markdown)
@@ -171,7 +171,7 @@ def test_memory_page_recall_runs_on_request(monkeypatch):
 # ------------------------------------------------------------------ GRU
 @pytest.mark.parametrize("lang", LANGS)
 def test_gru_page_counts_parameters_for_the_chosen_sizes(lang):
-    at = open_page("gru", lang=lang, seq=SEQ, hidden=6)
+    at = open_page("gru", lang=lang, seq=SEQ, hidden=6, enc="onehot_sequence")
     assert_clean(at, lang)
     assert at.number_input(key="w_gru_inputs").value == 4 and at.number_input(key="w_gru_hidden").value == 6
     at.number_input(key="w_gru_hidden").set_value(10).run()
@@ -180,6 +180,14 @@ def test_gru_page_counts_parameters_for_the_chosen_sizes(lang):
     assert all(f"{counts[k]:,}" in text for k in counts)
     assert counts["lstm"] == 4 * counts["rnn"] and counts["gru"] == 3 * counts["rnn"]
     assert len(charts(at)) == 5                        # parameter bars + r, u, ñ, h
+
+
+def test_pages_follow_the_sidebar_encoding():
+    at = open_page("gru", lang="en", seq=SEQ)           # default: the explorer's fixed random embedding
+    assert at.number_input(key="w_gru_inputs").value == 16
+    at.sidebar.radio(key="w_enc").set_value("onehot_sequence").run()
+    assert_clean(at, "en")
+    assert "4 numbers per step" in " ".join(c.value for c in at.caption)
 
 
 # ------------------------------------------------------------------ gate statistics

@@ -14,8 +14,12 @@ EN = {
     "teach.mode": "Read as",
     "teach.cut": "The sequence has {n} steps; this page analyses the first {limit}.",
     "teach.unit": "Unit to follow",
-    "teach.model_note": "A {cell} with {inputs} inputs (one per distinct token), hidden size {hidden} and seed {seed} "
-                        "from the sidebar: {params:,} parameters, random (untrained) weights.",
+    "teach.model_note": "The {cell} on this page takes its hidden size ({hidden}), seed ({seed}) and token vectors "
+                        "({inputs} numbers per step) from the sidebar; the cell kind chosen there does not apply here. "
+                        "{params:,} parameters, random (untrained) weights.",
+    "mem.model_note": "All three take the sidebar's hidden size ({hidden}), seed ({seed}) and token vectors "
+                      "({inputs} numbers per step); the cell kind chosen there does not apply here. "
+                      "The weights are random (untrained).",
     "teach.heat_title": "{name} — one row per unit, one column per step",
     # ----------------------------------------------------------- RNN page
     "rnn.title": "The plain RNN",
@@ -225,8 +229,10 @@ ZH = {
     "teach.mode": "读作",
     "teach.cut": "序列共有 {n} 步，本页只分析前 {limit} 步。",
     "teach.unit": "跟踪的单元",
-    "teach.model_note": "一个 {cell}：{inputs} 个输入（每种词元一个）、隐藏维度 {hidden}、随机种子 {seed}，"
-                        "取自侧边栏；共 {params:,} 个参数，权重随机（未训练）。",
+    "teach.model_note": "本页的 {cell} 从侧边栏取隐藏维度（{hidden}）、随机种子（{seed}）和词元向量（每步 {inputs} 个数）；"
+                        "侧边栏选的单元类型在这里不起作用。共 {params:,} 个参数，权重随机（未训练）。",
+    "mem.model_note": "三者都从侧边栏取隐藏维度（{hidden}）、随机种子（{seed}）和词元向量（每步 {inputs} 个数）；"
+                      "侧边栏选的单元类型在这里不起作用。权重随机（未训练）。",
     "teach.heat_title": "{name}——每行一个单元，每列一步",
     # ----------------------------------------------------------- RNN page
     "rnn.title": "普通 RNN",
