@@ -9,6 +9,7 @@ import streamlit as st
 from explorer import explain, figures, model_source, parsing, state
 from explorer.app import seed_widget, setup
 from explorer.i18n import catalogue
+from explorer.step_view import StepFigures
 from lstm_core import WeightError
 from lstm_core.notation import TRACE_VALUES
 
@@ -143,6 +144,7 @@ def stage_label(stage):
 
 
 playing = st.session_state.get("playing", False) and anim != "animate"
+step_figs = st.session_state.setdefault("step_figures", StepFigures())   # per session: moves cursors only
 
 
 @st.fragment(run_every=0.8 if playing else None)
@@ -170,13 +172,12 @@ def step_view():
     st.markdown(tr("explorer.now", t=t, steps=T, token=token, unit=unit))
     ctx.update(t=t)
 
-    st.plotly_chart(figures.heatmap_stack(layer, names, tokens, cell, lang, t=s, units=units),
-                    key="heatmaps", width="stretch")
+    st.plotly_chart(step_figs.heatmaps(run, layer_ix, names, units, lang, s), key="heatmaps", width="stretch")
     st.caption(tr("explorer.strip_help", unit=unit, value=value_label(color_by)))
-    st.plotly_chart(figures.token_strip(tokens, layer[color_by][:, unit], s, lang), key="strip",
+    st.plotly_chart(step_figs.strip(run, layer_ix, unit, color_by, lang, s), key="strip",
                     on_select=jump_to_token, selection_mode="points", width="stretch")
     fig_col, text_col = st.columns([3, 2])
-    fig_col.plotly_chart(figures.cell_diagram(trace, s, unit, lang, layer=layer_ix), key="cell", width="stretch")
+    fig_col.plotly_chart(step_figs.cell(run, layer_ix, unit, lang, s), key="cell", width="stretch")
     with text_col:
         st.markdown("#### " + tr("explorer.arithmetic", unit=unit, t=t))
         for stage, line in explain.arithmetic_lines(trace, s, unit, layer=layer_ix):
