@@ -1,0 +1,354 @@
+"""Load test: many concurrent browser sessions on one real server, each with its own deep link.
+
+    python -m bench.loadtest --sessions 20 --steps 5          (run it with ``nice``; ~2–4 min on 2 cores)
+
+What it does, bounded in count (``--sessions`` ≤ 60) and time (``--timeout``):
+
+1. starts ``streamlit run explorer_app.py`` on 127.0.0.1 on a free port (loopback
+   only) and polls ``/_stcore/health`` until it answers ``ok``;
+2. launches one headless Chromium (Debian's /usr/bin/chromium, never a download)
+   and opens ``--sessions`` browser contexts at once (asyncio), each on a
+   different link ``/explorer?seq=<unique word> …&mode=words&lang=zh|en&t=1``
+   with its own cell kind and hidden size;
+3. in every session presses the explorer's "next" button ``--steps`` times and,
+   after each press, measures the time from the click to the step indicator
+   showing the next step, and checks: no exception box, the sequence box and
+   the page text hold this session's word and no other session's word, the
+   step in the URL is right;
+4. prints errors (must be 0), the per-session isolation check, median / worst
+   step latency, and the server's resident memory (VmRSS of the streamlit
+   process and its children) before, at its peak and after; stops the browser
+   and the server in every case (``finally``) and exits 1 if anything failed.
+
+``Server`` and ``rss_mb`` are shared with bench/memory.py.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import string
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+MAX_SESSIONS = 60
+EXCEPTION = '[data-testid="stException"]'
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'   # the script run is over
+STEP_TEXT = {"en": "Step {t} of {n}", "zh": "第 {t} 步，共 {n} 步"}   # explorer.now, bold part
+NEXT = {"en": "Next ▶", "zh": "下一步 ▶"}                                # explorer.next
+CELLS = ("lstm", "gru", "rnn")
+
+
+# ------------------------------------------------------------------ server
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry))
+    return out
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory (VmRSS) of ``pid`` and all its descendants, in MB."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+        todo += _children(p)
+    return total / 1024
+
+
+def cpu_s(pid: int, skip: int | None = None) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its live descendants (except ``skip``)."""
+    total, todo, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        if p == skip:
+            continue
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / tick
+        todo += _children(p)
+    return total
+
+
+def machine_busy_s() -> float:
+    """CPU seconds all processes on the machine have used since boot (/proc/stat, not idle or iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+class Server:
+    """``streamlit run explorer_app.py`` on 127.0.0.1:<free port>; ``stop()`` always ends it."""
+
+    def __init__(self, log_path: Path | None = None, start_timeout: float = 90):
+        self.port = free_port()
+        self.log = open(log_path, "wb") if log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "explorer_app.py", "--server.address", "127.0.0.1",
+             "--server.port", str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            self._wait_healthy(start_timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url("/_stcore/health"), timeout=5) as r:
+                return r.status == 200 and r.read().strip() == b"ok"
+        except OSError:
+            return False
+
+    def _wait_healthy(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with code {self.proc.returncode}")
+            if self.healthy():
+                return
+            time.sleep(0.3)
+        raise RuntimeError(f"no answer from /_stcore/health within {timeout:.0f} s")
+
+    def rss_mb(self) -> float:
+        return rss_mb(self.proc.pid)
+
+    def cpu_s(self) -> float:
+        return cpu_s(self.proc.pid)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if self.log is not subprocess.DEVNULL:
+            self.log.close()
+
+
+def chromium_path() -> str:
+    path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    if not path:
+        raise SystemExit("no Chromium found (apt-get install chromium); no browser is downloaded")
+    return path
+
+
+# ------------------------------------------------------------------ one session
+def unique_words(n: int, seed: int = 0) -> list[str]:
+    """n distinct words no other word contains (fixed length, a session-number prefix)."""
+    rng = random.Random(seed)
+    return [f"Q{i:02d}" + "".join(rng.choice(string.ascii_lowercase) for _ in range(6)) for i in range(n)]
+
+
+def link(i: int, word: str) -> tuple[str, str, str]:
+    lang = ("zh", "en")[i % 2]
+    seq = f"{word} walks past the river and {word} comes home"       # words mode: 10 steps
+    params = {"seq": seq, "mode": "words", "lang": lang, "t": 1, "cell": CELLS[i % 3], "hidden": 8 + (i % 5) * 4,
+              "seed": i}
+    return "/explorer?" + urlencode(params), seq, lang
+
+
+async def _wait_step(page, lang, t, n, timeout_ms):
+    needle = STEP_TEXT[lang].format(t=t, n=n)
+    await page.wait_for_function("s => document.body && document.body.innerText.includes(s)", arg=needle,
+                                 timeout=timeout_ms, polling=50)
+
+
+async def _check(page, result, word, others, seq, t, timeout_ms):
+    problems = []
+    await page.wait_for_selector(IDLE, timeout=timeout_ms)
+    await page.locator('[data-testid="stTextArea"] textarea').first.wait_for(state="attached", timeout=timeout_ms)
+    if await page.locator(EXCEPTION).count():
+        problems.append(f"exception box at step {t}: {(await page.locator(EXCEPTION).first.inner_text())[:200]}")
+    box = await page.locator('[data-testid="stTextArea"] textarea').first.input_value()
+    if box != seq:
+        problems.append(f"sequence box holds {box[:60]!r} at step {t}")
+    text = await page.locator("body").inner_text()     # charts' SVG labels are included
+    if t == 1 and word not in text:                     # step 1 shows the word as its token
+        problems.append(f"own word not shown at step {t}")
+    leaked = [w for w in others if w in text or w in box or w in page.url]
+    if leaked:
+        problems.append(f"saw other sessions' words {leaked[:3]} at step {t}")
+    if f"t={t}" not in page.url:
+        problems.append(f"URL has no t={t}")
+    result["errors"] += problems
+    result["isolated"] = result["isolated"] and not any("other sessions" in p or "holds" in p for p in problems)
+
+
+async def session(browser, server, i, words, steps, timeout_ms):
+    word = words[i]
+    others = [w for w in words if w != word]
+    path, seq, lang = link(i, word)
+    n = len(seq.split())
+    result = {"session": i, "lang": lang, "word": word, "latencies": [], "errors": [], "isolated": True,
+              "load_s": None}
+    context = await browser.new_context(viewport={"width": 1280, "height": 900},
+                                        locale="zh-CN" if lang == "zh" else "en-US")
+    try:
+        page = await context.new_page()
+        page.set_default_timeout(timeout_ms)
+        started = time.perf_counter()
+        await page.goto(server.url(path), wait_until="domcontentloaded")
+        await _wait_step(page, lang, 1, n, timeout_ms)
+        result["load_s"] = time.perf_counter() - started
+        await _check(page, result, word, others, seq, 1, timeout_ms)
+        button = page.get_by_role("button", name=NEXT[lang], exact=True)
+        for t in range(2, min(steps, n - 1) + 2):
+            await button.wait_for(state="visible")
+            clicked = time.perf_counter()
+            await button.click()
+            await _wait_step(page, lang, t, n, timeout_ms)
+            result["latencies"].append(time.perf_counter() - clicked)
+            await page.wait_for_function(f"() => location.search.includes('t={t}')", timeout=timeout_ms)
+            await _check(page, result, word, others, seq, t, timeout_ms)
+    except Exception as err:   # a timeout or a closed page: counted, never hides the others
+        result["errors"].append(f"{type(err).__name__}: {str(err).splitlines()[0][:200]}")
+        result["isolated"] = False
+    finally:
+        await context.close()
+    return result
+
+
+async def drive(server, sessions, steps, timeout_s, sample):
+    from playwright.async_api import async_playwright
+
+    words = unique_words(sessions)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        try:
+            tasks = [session(browser, server, i, words, steps, timeout_s * 1000) for i in range(sessions)]
+            return await asyncio.gather(*tasks)
+        finally:
+            await browser.close()
+
+
+async def _sampler(server, peak, stop):
+    while not stop.is_set():
+        peak[0] = max(peak[0], server.rss_mb())
+        try:
+            await asyncio.wait_for(stop.wait(), 0.5)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def run(server, sessions, steps, step_timeout, total_timeout):
+    peak, stop = [server.rss_mb()], asyncio.Event()
+    sampler = asyncio.create_task(_sampler(server, peak, stop))
+    try:
+        return await asyncio.wait_for(drive(server, sessions, steps, step_timeout, peak), total_timeout), peak[0]
+    finally:
+        stop.set()
+        await sampler
+
+
+# ------------------------------------------------------------------ report
+def summary(results, rss_before, rss_peak, rss_after, elapsed, args, cpu=None):
+    lat = [x for r in results for x in r["latencies"]]
+    loads = [r["load_s"] for r in results if r["load_s"] is not None]
+    errors = [f"session {r['session']}: {e}" for r in results for e in r["errors"]]
+    return {
+        "command": f"python -m bench.loadtest --sessions {args.sessions} --steps {args.steps}",
+        "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
+        "sessions": len(results), "steps_per_session": args.steps, "steps_measured": len(lat),
+        "errors": len(errors), "error_list": errors[:20],
+        "isolated_sessions": sum(r["isolated"] for r in results),
+        "first_view_s": {"median": round(statistics.median(loads), 2), "worst": round(max(loads), 2)}
+        if loads else None,
+        "step_latency_s": {"median": round(statistics.median(lat), 3),
+                           "p90": round(statistics.quantiles(lat, n=10)[-1], 3) if len(lat) >= 10 else None,
+                           "worst": round(max(lat), 3)} if lat else None,
+        "server_rss_mb": {"before": round(rss_before), "peak": round(rss_peak), "after": round(rss_after)},
+        "wall_s": round(elapsed, 1),
+        "cpu_s": cpu,
+    }
+
+
+def print_report(s, results):
+    print(f"\n== load test: {s['sessions']} sessions × {s['steps_per_session']} steps ({s['machine']})")
+    for r in results:
+        lat = r["latencies"]
+        print(f"  session {r['session']:2d} [{r['lang']}] {r['word']}: "
+              f"{'only its own sequence' if r['isolated'] and not r['errors'] else 'FAILED'}, "
+              f"{len(lat)} steps, first view {r['load_s'] or float('nan'):.1f} s"
+              + (f", step median {statistics.median(lat):.2f} s" if lat else ""))
+    print(json.dumps({k: v for k, v in s.items() if k != "error_list"}, ensure_ascii=False, indent=1))
+    for e in s["error_list"]:
+        print("  ERROR", e)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sessions", type=int, default=20)
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--step-timeout", type=float, default=120, help="seconds allowed for one page load or step")
+    ap.add_argument("--timeout", type=float, default=420, help="seconds allowed for the whole run")
+    ap.add_argument("--json", type=Path, help="also write the summary here")
+    ap.add_argument("--log", type=Path, help="server log file (default: none)")
+    args = ap.parse_args(argv)
+    if not 1 <= args.sessions <= MAX_SESSIONS or not 1 <= args.steps <= 8:
+        ap.error(f"--sessions must be 1..{MAX_SESSIONS} and --steps 1..8")
+
+    started = time.perf_counter()
+    server = Server(args.log)
+    try:
+        time.sleep(1.0)
+        before = server.rss_mb()
+        cpu0 = server.cpu_s(), machine_busy_s(), os.getloadavg()[0]
+        print(f"server on 127.0.0.1:{server.port} healthy, RSS {before:.0f} MB; opening {args.sessions} sessions …",
+              flush=True)
+        results, peak = asyncio.run(run(server, args.sessions, args.steps, args.step_timeout, args.timeout))
+        healthy = server.healthy()
+        after = server.rss_mb()
+        cpu = {"server": round(server.cpu_s() - cpu0[0], 1),
+               "whole_machine": round(machine_busy_s() - cpu0[1], 1),   # browsers, server, everyone else
+               "load_avg_before": round(cpu0[2], 1), "load_avg_after": round(os.getloadavg()[0], 1)}
+    finally:
+        server.stop()
+    s = summary(results, before, peak, after, time.perf_counter() - started, args, cpu)
+    s["healthy_after"] = healthy
+    print_report(s, results)
+    if args.json:
+        args.json.write_text(json.dumps(s, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0 if s["errors"] == 0 and s["isolated_sessions"] == s["sessions"] and healthy else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
