@@ -82,7 +82,7 @@ ZH = {
     "fig.hover.value": "值",
     "fig.play": "▶ 播放",
     "fig.pause": "❚❚ 暂停",
-    "fig.slider.step": "第几步：",
+    "fig.slider.step": "当前步：",
     "fig.cell.title": "{cell} 在第 {step} 步的计算（第 {unit} 号单元）",
     "fig.cell.inputs": "输入",
     "fig.cell.stage.forget": "遗忘",
