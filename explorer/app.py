@@ -52,7 +52,12 @@ class Page(NamedTuple):
 
 PAGES = [
     Page("home", "explorer_app.py", "nav.home", "🏠"),
+    Page("rnn", "pages/rnn.py", "nav.rnn", "🔁"),
+    Page("lstm_cell", "pages/lstm_cell.py", "nav.lstm_cell", "🧮"),
     Page("explorer", "pages/explorer.py", "nav.explorer", "🔬"),
+    Page("memory", "pages/memory.py", "nav.memory", "⏳"),
+    Page("gru", "pages/gru.py", "nav.gru", "🔀"),
+    Page("gates", "pages/gates.py", "nav.gates", "📊"),
 ]
 
 

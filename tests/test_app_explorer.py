@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import app, model_source, parsing
-from explorer.i18n import LANGS, t
+from explorer.i18n import LANGS, catalogue, t
 
 STUBBED = _explorer_stubs.install()   # only while explorer.figures / explorer.explain are missing
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +48,9 @@ def charts(at):
 def test_every_page_runs_with_defaults(page, lang):
     at = open_page(page.path, lang=lang)
     assert_clean(at)
-    assert at.title[0].value in (t("app.title", lang), t(page.title_key, lang), t("explorer.title", lang))
+    assert at.title[0].value in catalogue(lang).values()          # a title, in the chosen language
+    links = [link.proto.label for link in at.sidebar.get("page_link")]
+    assert [t(p.title_key, lang) for p in app.PAGES] == links[:len(app.PAGES)]   # sidebar navigation, translated
     assert at.query_params["lang"] == lang
 
 

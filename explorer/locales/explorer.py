@@ -24,6 +24,14 @@ EN = {
     "home.pages": "What each page shows",
     "home.page.explorer": "Heatmaps of every gate and state over time, a step-by-step player, the cell at any step "
                           "with its arithmetic, and tokens coloured by a unit.",
+    "home.page.rnn": "The plain recurrent cell, unrolled over your sequence: how each new h mixes the input with "
+                     "the past, and how quickly the first token fades.",
+    "home.page.lstm_cell": "One LSTM step in full: the four values from [x, h], the three stages with live numbers, "
+                           "and small cells you set by hand.",
+    "home.page.memory": "RNN, LSTM and GRU on the same input: gradients through time, forget-gate products, and "
+                        "how far back each one can recall.",
+    "home.page.gru": "The GRU's equations, its parameter count next to the LSTM's, and the same views.",
+    "home.page.gates": "How often each gate is nearly shut or wide open over your sequence.",
     "home.facts": "**The idea in four lines.** A plain RNN carries one state h from step to step. "
                   "An LSTM carries two: the cell state c, which changes slowly, and the hidden state h, which can "
                   "change a lot. Three gates decide what of c to forget ($z^f$), how much of the new candidate z to "
@@ -144,6 +152,11 @@ ZH = {
     "home.pages": "各页面的内容",
     "home.page.explorer": "每个门和状态随时间变化的热力图、逐步播放、任意一步的单元内部及其算式，"
                           "以及按某个单元着色的词元。",
+    "home.page.rnn": "普通循环单元在你的序列上展开：每个新的 h 如何把输入和过去混在一起，第一个词元又消失得多快。",
+    "home.page.lstm_cell": "完整的一步 LSTM：由 [x, h] 算出的四个值、带实时数值的三个阶段，以及可以手动设置的小单元。",
+    "home.page.memory": "RNN、LSTM 和 GRU 读同一个输入：梯度随时间的变化、遗忘门的连乘，以及各自能记住多远。",
+    "home.page.gru": "GRU 的公式、它与 LSTM 的参数量对比，以及同样的几种视图。",
+    "home.page.gates": "在你的序列上，每个门有多少时候几乎关闭、多少时候完全打开。",
     "home.facts": "**四句话讲清思路。** 普通 RNN 在步与步之间只传递一个状态 h。"
                   "LSTM 传递两个：变化缓慢的细胞状态 c，和可能变化很大的隐藏状态 h。"
                   "三个门分别决定：忘掉 c 中的哪些（$z^f$）、把新的候选值 z 写入多少（$z^i$）、"
