@@ -143,6 +143,16 @@ def heatmap(values, tokens, name, lang, cell="lstm"):
     return figures.heatmap(values, tokens, name, cell, lang)
 
 
+def heatmap_pair(before, after, tokens, name, lang, cell="lstm"):
+    """Two heatmaps of the same value on one shared colour range, so they can be compared square by square."""
+    figs = [heatmap(v, tokens, name, lang, cell) for v in (before, after)]
+    lo = min(float(f.data[0].zmin) for f in figs)
+    hi = max(float(f.data[0].zmax) for f in figs)
+    for f in figs:
+        f.data[0].update(zmin=lo, zmax=hi)
+    return figs
+
+
 def percent(v):
     return f"{100 * v:.0f}%" if v >= 0.01 else f"{100 * v:.2g}%"
 
@@ -159,14 +169,15 @@ def sci(v):
 
 
 SYMBOL_TEX = {"forget": "z^f", "input": "z^i", "candidate": "z", "output": "z^o"}
+SYMBOL_UNI = {"forget": "zᶠ", "input": "zⁱ", "candidate": "z", "output": "zᵒ"}   # for table headers (no LaTeX)
 
 
 def weight_table(model, lang):
-    """``analysis.weight_rows`` as a labelled table: rows "z^f (unit 1)", columns x, h1 … hH, b."""
+    """``analysis.weight_rows`` as a labelled table: rows "zᶠ · unit 0", columns x, h0 … h(H−1), b."""
     W, b, names = analysis.weight_rows(model)
     I = model.input_size
-    cols = ["x" if I == 1 else f"x{i + 1}" for i in range(I)] + [f"h{j + 1}" for j in range(model.hidden_size)]
-    index = [f"{SYMBOL_TEX[g]} · {t('cell.unit_line', lang, j=j + 1)}" for g, j in names]
+    cols = ["x" if I == 1 else f"x{i + 1}" for i in range(I)] + [f"h{j}" for j in range(model.hidden_size)]
+    index = [f"{SYMBOL_UNI[g]} · {t('cell.unit_line', lang, j=j)}" for g, j in names]
     df = pd.DataFrame(W, index=index, columns=cols)
     df["b"] = b
     return df.round(2)
@@ -176,10 +187,10 @@ def gate_table(trace, lang):
     """One row per unit: pre-activation a and value of z^f, z^i, z, z^o at the trace's first step."""
     rows = []
     for j in range(trace.hidden_size):
-        row = {t("cell.col_unit", lang): j + 1}
+        row = {t("cell.col_unit", lang): j}
         for g in ("forget", "input", "candidate", "output"):
-            row[t("cell.col_pre", lang, sym=SYMBOL_TEX[g])] = float(trace[f"pre_{g}"][0, j])
-            row[t("cell.col_val", lang, sym=SYMBOL_TEX[g])] = float(trace[g][0, j])
+            row[t("cell.col_pre", lang, sym=SYMBOL_UNI[g])] = float(trace[f"pre_{g}"][0, j])
+            row[t("cell.col_val", lang, sym=SYMBOL_UNI[g])] = float(trace[g][0, j])
         rows.append(row)
     return pd.DataFrame(rows).set_index(t("cell.col_unit", lang)).round(3)
 

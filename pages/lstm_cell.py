@@ -18,9 +18,9 @@ left, right = st.columns(2)
 with left:
     st.markdown(f"**{tr('cell.inputs')}**")
     x = st.slider(tr("cell.x"), -2.0, 2.0, 1.0, 0.1, key="w_cell_x")
-    h_prev = np.array([st.slider(tr("cell.h_prev", j=j + 1), -1.0, 1.0, 0.0, 0.05, key=f"w_cell_h{j}")
+    h_prev = np.array([st.slider(tr("cell.h_prev", j=j), -1.0, 1.0, 0.0, 0.05, key=f"w_cell_h{j}")
                        for j in range(n)])
-    c_prev = np.array([st.slider(tr("cell.c_prev", j=j + 1), -3.0, 3.0, 0.5, 0.1, key=f"w_cell_c{j}")
+    c_prev = np.array([st.slider(tr("cell.c_prev", j=j), -3.0, 3.0, 0.5, 0.1, key=f"w_cell_c{j}")
                        for j in range(n)])
 with right:
     st.markdown(f"**{tr('cell.biases')}**")
@@ -48,14 +48,13 @@ for title, text, keys in (("cell.s3", "cell.s3_text", ("forget",)),
                           ("cell.s5", "cell.s5_text", ("output_gate", "output"))):
     st.subheader(tr(title))
     st.markdown(tr(text))
-    st.code("\n".join(f"{tr('cell.unit_line', j=j + 1)}:  " + "   ".join(
+    st.code("\n".join(f"{tr('cell.unit_line', j=j)}:  " + "   ".join(
         [lines[j][k] for k in keys] + ([TP.kept_line(trace, j)] if keys == ("forget",) else []))
         for j in range(n)), language=None)
 
-diagram = TP.cell_diagram(trace, 0, 0, lang)
-if diagram is not None:
-    st.subheader(tr("cell.diagram", j=1))
-    st.plotly_chart(diagram)
+st.subheader(tr("cell.diagram"))
+shown = st.radio(tr("cell.diagram_unit"), range(n), horizontal=True, key="w_cell_draw") if n > 1 else 0
+st.plotly_chart(TP.cell_diagram(trace, 0, shown, lang))
 
 st.subheader(tr("cell.why"))
 st.markdown(tr("cell.why_text"))

@@ -63,10 +63,13 @@ a, b = c3.slider(tr("mem.interv_steps"), 1, T, (1, T), key="w_mem_steps") if T >
 effect = analysis.intervention_effect(lstm, X, TP.overrides(kind, int(unit), (a - 1, b)))
 st.markdown(tr(f"mem.iv_explain.{kind}"))
 st.plotly_chart(TF.effect_chart(effect, lang))
+if effect["output"] is None:
+    st.caption(tr("mem.interv_output"))
 st.markdown(tr("mem.interv_numbers", mem=f"{effect['memory'][-1]:.3g}", hid=f"{effect['hidden'][-1]:.3g}",
                size=f"{effect['memory_size'][-1]:.3g}"))
+before, after = TP.heatmap_pair(effect["base"]["cell"], effect["changed"]["cell"], tokens, "cell", lang)
 left, right = st.columns(2)
-left.plotly_chart(TP.heatmap(effect["base"]["cell"], tokens, "cell", lang), key="mem_c_before")
-right.plotly_chart(TP.heatmap(effect["changed"]["cell"], tokens, "cell", lang), key="mem_c_after")
-left.caption(tr("mem.cell_before"))
-right.caption(tr("mem.cell_after"))
+left.markdown(f"**{tr('mem.cell_before')}**")
+left.plotly_chart(before, key="mem_c_before")
+right.markdown(f"**{tr('mem.cell_after')}**")
+right.plotly_chart(after, key="mem_c_after")

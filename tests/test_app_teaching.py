@@ -111,8 +111,8 @@ def test_lstm_cell_numbers_follow_the_sliders(lang):
     tr = m.forward(np.array([[1.0]]), h0=np.zeros((1, 1)), c0=np.array([[2.0]]))
     assert f"z^f = σ({tr['pre_forget'][0, 0]:.2f}) = {tr['forget'][0, 0]:.2f}" in code
     assert f"c = {tr['forget'][0, 0]:.2f}×2.00" in code
-    assert code.count(t("cell.unit_line", lang, j=1)) == 3        # one line per stage
-    assert t("cell.unit_line", lang, j=2) not in code
+    assert code.count(t("cell.unit_line", lang, j=0)) == 3        # one line per stage (units 0-based)
+    assert t("cell.unit_line", lang, j=1) not in code
     assert len(at.dataframe) >= 1
 
 
@@ -225,3 +225,10 @@ def test_switching_language_keeps_the_page_and_the_sequence():
     assert at.title[0].value == t("mem.title", "zh")
     assert at.text_area(key="w_seq").value == SEQ
     assert at.query_params["lang"] == "zh" and at.query_params["seq"] == SEQ
+
+
+def test_before_and_after_heatmaps_share_one_colour_range():
+    before = np.zeros((3, 2)) + 0.1
+    after = np.array([[5.0, -1], [0, 0], [1, 2]])
+    a, b = TP.heatmap_pair(before, after, list("abc"), "cell", "en")
+    assert (a.data[0].zmin, a.data[0].zmax) == (b.data[0].zmin, b.data[0].zmax) == (-5.0, 5.0)

@@ -52,14 +52,14 @@ EN = {
                   "and the gate biases; every number below follows from them.",
     "cell.units": "Units",
     "cell.inputs": "Step input and old states",
-    "cell.x": "input x^t",
-    "cell.h_prev": "h^(t−1), unit {j}",
-    "cell.c_prev": "c^(t−1), unit {j}",
+    "cell.x": "input $x^t$",
+    "cell.h_prev": "$h^{{t-1}}$, unit {j}",
+    "cell.c_prev": "$c^{{t-1}}$, unit {j}",
     "cell.biases": "Gate biases (the same for every unit)",
-    "cell.b_f": "forget bias b_f",
-    "cell.b_i": "input bias b_i",
-    "cell.b_z": "candidate bias b_z",
-    "cell.b_o": "output bias b_o",
+    "cell.b_f": "forget bias $b_f$",
+    "cell.b_i": "input bias $b_i$",
+    "cell.b_z": "candidate bias $b_z$",
+    "cell.b_o": "output bias $b_o$",
     "cell.weights": "Weights W (random, from the sidebar's seed)",
     "cell.weights_text": "Each row makes one of the four values of one unit from $[x^t, h^{t-1}]$. "
                          "They stay fixed; only the biases are yours to move.",
@@ -69,7 +69,7 @@ EN = {
     "cell.s2_text": "$a = W\\,[x^t, h^{t-1}] + b$ gives four numbers per unit. Three pass through a sigmoid and "
                     "become gates between 0 and 1; one passes through tanh and becomes the candidate $z$ between −1 and 1.",
     "cell.col_unit": "unit",
-    "cell.col_pre": "{sym}: a",
+    "cell.col_pre": "a ({sym})",
     "cell.col_val": "{sym}",
     "cell.s3": "3 · Forget: keep part of the old memory",
     "cell.s3_text": "$z^f \\odot c^{t-1}$: each unit multiplies its old cell state by its forget gate. "
@@ -80,7 +80,8 @@ EN = {
     "cell.s5_text": "$h^t = z^o \\odot \\tanh(c^t)$: the output gate decides how much of the squashed memory "
                     "becomes the new hidden state, the one the next step and the output layer read.",
     "cell.unit_line": "unit {j}",
-    "cell.diagram": "The step drawn as a cell (unit {j})",
+    "cell.diagram": "The step drawn as a cell",
+    "cell.diagram_unit": "Unit to draw",
     "cell.why": "Why tanh for z, and sigmoid for the gates?",
     "cell.why_text": "Drag **b_z** to −4: $z$ goes to −1, and with $z^i$ open the memory is pushed *down*. "
                      "The candidate is data, and data needs a sign, so it lives in −1…1.\n\n"
@@ -96,7 +97,7 @@ EN = {
                      "the last state, $L = w \\cdot h_T$, and the chart shows how much of its gradient reaches "
                      "each earlier step: $\\lVert \\partial L/\\partial h_t \\rVert$ (and, for the LSTM, "
                      "$\\lVert \\partial L/\\partial c_t\\rVert$). The axis is logarithmic: each grid line is ten times smaller.",
-    "mem.scale": "Scale of the recurrent weights W_h",
+    "mem.scale": "Scale of the recurrent weights $W_h$",
     "mem.scale_help": "Multiplies every recurrent weight matrix of all three cells. Below 1 the gradients vanish "
                       "faster; well above 1 they can grow (explode).",
     "mem.grad_numbers": "At the first step, the gradient that arrives is {rnn} of the last step's for the RNN, "
@@ -106,9 +107,9 @@ EN = {
                        "along the cell path. When $z^f$ stays near 1 it stays high, and so does the gradient of $c$. "
                        "Raise the forget bias in the sidebar to see it climb.",
     "mem.change": "c changes slowly, h a lot — measured",
-    "mem.change_text": "For each step, the change of a state divided by its typical size, "
-                       "$\\lVert c_t - c_{t-1}\\rVert / \\overline{\\lVert c\\rVert}$ and the same for $h$. "
-                       "$h = z^o \\odot \\tanh(c)$ is squashed, which is why each is measured against its own size.",
+    "mem.change_text": "For each step, how far a state moved, divided by that state's typical size: "
+                       "$\\lVert c_t - c_{t-1}\\rVert / \\overline{\\lVert c\\rVert}$, and the same for $h$. "
+                       "Each is measured against its own size because $h = z^o \\odot \\tanh(c)$ is squashed and so smaller than $c$.",
     "mem.change_numbers": "On this sequence the LSTM's cell state moves by {c} of its size per step on average, "
                           "its hidden state by {h}; the GRU's h by {gru}, the RNN's h by {rnn}.",
     "mem.recall": "Recall accuracy against the gap",
@@ -123,9 +124,9 @@ EN = {
     "mem.interv": "Interventions: change a gate and watch the memory",
     "mem.interv_text": "Overrule the LSTM during the forward pass and compare with the untouched run.",
     "mem.interv_kind": "Intervention",
-    "mem.iv.forget0": "clamp z^f to 0 (forget everything each step)",
-    "mem.iv.forget1": "clamp z^f to 1 (never forget)",
-    "mem.iv.input0": "shut z^i (write nothing new)",
+    "mem.iv.forget0": "clamp $z^f$ to 0 (forget everything each step)",
+    "mem.iv.forget1": "clamp $z^f$ to 1 (never forget)",
+    "mem.iv.input0": "shut $z^i$ (write nothing new)",
     "mem.iv.silence": "silence one unit",
     "mem.interv_unit": "Unit",
     "mem.interv_steps": "Steps affected",
@@ -183,8 +184,8 @@ EN = {
     # ----------------------------------------------------------- figures
     "tf.step": "step t",
     "tf.distance": "distance from the first token (steps)",
-    "tf.grad_h": "{cell}: ‖∂L/∂h_t‖",
-    "tf.grad_c": "{cell}: ‖∂L/∂c_t‖",
+    "tf.grad_h": "{cell}: ‖∂L/∂h<sub>t</sub>‖",
+    "tf.grad_c": "{cell}: ‖∂L/∂c<sub>t</sub>‖",
     "tf.forget_prod": "{cell}: product of z<sup>f</sup> from t to the end",
     "tf.grad_y": "size (log scale)",
     "tf.grad_title": "How much of the last step's gradient reaches step t",
@@ -198,12 +199,12 @@ EN = {
     "tf.sat_title": "Saturation of every gate unit",
     "tf.params_y": "number of parameters",
     "tf.params_title": "Parameters for input size {inputs} and hidden size {hidden}",
-    "tf.share_y": "first token's share of the influence on h_t",
-    "tf.share_title": "How much h_t still depends on the first token",
-    "tf.matrix_x": "input x_s (step s)",
-    "tf.matrix_y": "state h_t (step t)",
-    "tf.matrix_title": "‖∂h_t/∂x_s‖: how strongly each input moves each later state",
-    "tf.matrix_color": "‖∂h_t/∂x_s‖",
+    "tf.share_y": "first token's share of the influence on h<sub>t</sub>",
+    "tf.share_title": "How much h<sub>t</sub> still depends on the first token",
+    "tf.matrix_x": "input x<sub>s</sub> (step s)",
+    "tf.matrix_y": "state h<sub>t</sub> (step t)",
+    "tf.matrix_title": "‖∂h<sub>t</sub>/∂x<sub>s</sub>‖: how strongly each input moves each later state",
+    "tf.matrix_color": "‖∂h<sub>t</sub>/∂x<sub>s</sub>‖",
     "tf.unrolled_title": "The same cell, repeated once per token",
     "tf.more_steps": "… {n} more",
     "tf.effect_memory": "memory (c for the LSTM, h otherwise)",
@@ -259,14 +260,14 @@ ZH = {
                   "单元的一步。设定输入、两个旧状态和门的偏置，下面每个数都由它们算出。",
     "cell.units": "单元个数",
     "cell.inputs": "本步输入与旧状态",
-    "cell.x": "输入 x^t",
-    "cell.h_prev": "h^(t−1)，单元 {j}",
-    "cell.c_prev": "c^(t−1)，单元 {j}",
+    "cell.x": "输入 $x^t$",
+    "cell.h_prev": "$h^{{t-1}}$，单元 {j}",
+    "cell.c_prev": "$c^{{t-1}}$，单元 {j}",
     "cell.biases": "门的偏置（各单元相同）",
-    "cell.b_f": "遗忘偏置 b_f",
-    "cell.b_i": "输入偏置 b_i",
-    "cell.b_z": "候选偏置 b_z",
-    "cell.b_o": "输出偏置 b_o",
+    "cell.b_f": "遗忘偏置 $b_f$",
+    "cell.b_i": "输入偏置 $b_i$",
+    "cell.b_z": "候选偏置 $b_z$",
+    "cell.b_o": "输出偏置 $b_o$",
     "cell.weights": "权重 W（随机，来自侧边栏的种子）",
     "cell.weights_text": "每一行由 $[x^t, h^{t-1}]$ 算出某个单元的四个值之一。权重固定不变，能动的只有偏置。",
     "cell.s1": "1 · 把输入和旧状态并排放在一起",
@@ -275,7 +276,7 @@ ZH = {
     "cell.s2_text": "$a = W\\,[x^t, h^{t-1}] + b$ 为每个单元给出四个数。其中三个经过 sigmoid，成为 0 到 1 之间的门；"
                     "一个经过 tanh，成为 −1 到 1 之间的候选值 $z$。",
     "cell.col_unit": "单元",
-    "cell.col_pre": "{sym}：a",
+    "cell.col_pre": "a（{sym}）",
     "cell.col_val": "{sym}",
     "cell.s3": "3 · 遗忘：保留一部分旧记忆",
     "cell.s3_text": "$z^f \\odot c^{t-1}$：每个单元把旧的细胞状态乘以自己的遗忘门。1 表示全部保留，0 表示全部抹去。",
@@ -284,7 +285,8 @@ ZH = {
     "cell.s5": "5 · 输出：展示一部分记忆",
     "cell.s5_text": "$h^t = z^o \\odot \\tanh(c^t)$：输出门决定压缩后的记忆有多少成为新的隐藏状态——下一步和输出层读的正是它。",
     "cell.unit_line": "单元 {j}",
-    "cell.diagram": "画成单元图的这一步（单元 {j}）",
+    "cell.diagram": "画成单元图的这一步",
+    "cell.diagram_unit": "要画的单元",
     "cell.why": "为什么 z 用 tanh，门用 sigmoid？",
     "cell.why_text": "把 **b_z** 拖到 −4：$z$ 趋向 −1，只要 $z^i$ 打开，记忆就被往*下*推。"
                      "候选值是数据，数据需要正负号，所以它取 −1…1。\n\n"
@@ -298,15 +300,15 @@ ZH = {
     "mem.grad_text": "训练时，误差信号从后面的步传回前面的步。这里的损失只读最后一个状态 $L = w \\cdot h_T$，"
                      "图中是它的梯度传回每一步时还剩多少：$\\lVert \\partial L/\\partial h_t \\rVert$"
                      "（LSTM 还有 $\\lVert \\partial L/\\partial c_t\\rVert$）。纵轴是对数坐标：每条网格线小十倍。",
-    "mem.scale": "循环权重 W_h 的缩放",
+    "mem.scale": "循环权重 $W_h$ 的缩放",
     "mem.scale_help": "把三种单元的循环权重矩阵都乘以这个数。小于 1 时梯度消失得更快；明显大于 1 时梯度可能变大（爆炸）。",
     "mem.grad_numbers": "传到第一步的梯度，RNN 只剩最后一步的 {rnn}，GRU 剩 {gru}，LSTM 剩 {lstm}（其细胞状态：{lstm_c}）。",
     "mem.forget_text": "点线是 LSTM 从第 $t$ 步到末尾的遗忘门连乘 $\\prod_{s>t} z^f_s$（对单元取平均）："
                        "沿细胞通路，$c_t$ 能留到最后一步的比例。$z^f$ 一直接近 1 时它就保持在高处，$c$ 的梯度也一样。"
                        "在侧边栏调高遗忘偏置，可以看到它升高。",
     "mem.change": "c 变化慢，h 变化大——实测",
-    "mem.change_text": "每一步状态的变化量除以该状态的平均大小：$\\lVert c_t - c_{t-1}\\rVert / \\overline{\\lVert c\\rVert}$，"
-                       "$h$ 同理。$h = z^o \\odot \\tanh(c)$ 经过了压缩，所以各自用自己的大小来衡量。",
+    "mem.change_text": "每一步状态移动了多远，再除以该状态的平均大小：$\\lVert c_t - c_{t-1}\\rVert / \\overline{\\lVert c\\rVert}$，"
+                       "$h$ 同理。之所以各用各的大小衡量，是因为 $h = z^o \\odot \\tanh(c)$ 经过压缩，比 $c$ 小。",
     "mem.change_numbers": "在这条序列上，LSTM 的细胞状态平均每步变化其大小的 {c}，隐藏状态变化 {h}；"
                           "GRU 的 h 变化 {gru}，RNN 的 h 变化 {rnn}。",
     "mem.recall": "回忆准确率与间隔",
@@ -321,9 +323,9 @@ ZH = {
     "mem.interv": "干预：改动一个门，看记忆怎样变",
     "mem.interv_text": "在前向计算中强行改写 LSTM，再与未改动的结果比较。",
     "mem.interv_kind": "干预方式",
-    "mem.iv.forget0": "把 z^f 固定为 0（每步全部忘掉）",
-    "mem.iv.forget1": "把 z^f 固定为 1（从不遗忘）",
-    "mem.iv.input0": "关闭 z^i（不写入任何新内容）",
+    "mem.iv.forget0": "把 $z^f$ 固定为 0（每步全部忘掉）",
+    "mem.iv.forget1": "把 $z^f$ 固定为 1（从不遗忘）",
+    "mem.iv.input0": "关闭 $z^i$（不写入任何新内容）",
     "mem.iv.silence": "让一个单元静默",
     "mem.interv_unit": "单元",
     "mem.interv_steps": "受影响的步",
@@ -371,8 +373,8 @@ ZH = {
     # ----------------------------------------------------------- figures
     "tf.step": "时间步 t",
     "tf.distance": "距第一个词元的步数",
-    "tf.grad_h": "{cell}：‖∂L/∂h_t‖",
-    "tf.grad_c": "{cell}：‖∂L/∂c_t‖",
+    "tf.grad_h": "{cell}：‖∂L/∂h<sub>t</sub>‖",
+    "tf.grad_c": "{cell}：‖∂L/∂c<sub>t</sub>‖",
     "tf.forget_prod": "{cell}：从 t 到末尾的 z<sup>f</sup> 连乘",
     "tf.grad_y": "大小（对数坐标）",
     "tf.grad_title": "最后一步的梯度有多少能传回到第 t 步",
@@ -386,12 +388,12 @@ ZH = {
     "tf.sat_title": "每个门单元的饱和程度",
     "tf.params_y": "参数个数",
     "tf.params_title": "输入维度 {inputs}、隐藏维度 {hidden} 时的参数个数",
-    "tf.share_y": "第一个词元在 h_t 所受影响中的占比",
-    "tf.share_title": "h_t 还有多少取决于第一个词元",
-    "tf.matrix_x": "输入 x_s（第 s 步）",
-    "tf.matrix_y": "状态 h_t（第 t 步）",
-    "tf.matrix_title": "‖∂h_t/∂x_s‖：每个输入对之后每个状态的推动有多大",
-    "tf.matrix_color": "‖∂h_t/∂x_s‖",
+    "tf.share_y": "第一个词元在 h<sub>t</sub> 所受影响中的占比",
+    "tf.share_title": "h<sub>t</sub> 还有多少取决于第一个词元",
+    "tf.matrix_x": "输入 x<sub>s</sub>（第 s 步）",
+    "tf.matrix_y": "状态 h<sub>t</sub>（第 t 步）",
+    "tf.matrix_title": "‖∂h<sub>t</sub>/∂x<sub>s</sub>‖：每个输入对之后每个状态的推动有多大",
+    "tf.matrix_color": "‖∂h<sub>t</sub>/∂x<sub>s</sub>‖",
     "tf.unrolled_title": "同一个单元，每个词元重复一次",
     "tf.more_steps": "…… 还有 {n} 步",
     "tf.effect_memory": "记忆（LSTM 看 c，其余看 h）",
