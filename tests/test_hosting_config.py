@@ -66,6 +66,8 @@ def test_headless_and_no_development_mode(config):
     assert config["server"].get("headless", False) is True
     assert config.get("global", {}).get("developmentMode", False) is False
     assert config["server"].get("runOnSave", False) is False
+    assert config["server"].get("enableAgentApi", False) is False      # no HTTP/MCP driver for the app
+    assert config["server"].get("enableStaticServing", False) is False
 
 
 def test_streamlit_reads_these_values():
