@@ -105,15 +105,21 @@ class Task:
             raise ValueError("the text is empty")
         return np.eye(self.input_size)[[pos[c] for c in text]]
 
-    def chance(self, rng=None, batch=512):
-        """Accuracy of the best constant answer (majority class / mean value)."""
+    def chance(self, rng=None, scored=20_000):
+        """Accuracy of the best constant answer (majority class / mean value),
+        estimated from batches of 256 until about ``scored`` steps are scored."""
         from .losses import within
-        b = self.sample(rng or np.random.default_rng(1), batch)
-        m = b.mask > 0
+        rng = rng or np.random.default_rng(1)
+        targets, masks = [], []
+        while sum(float(m.sum()) for m in masks) < scored and len(masks) < 200:
+            b = self.sample(rng, 256)
+            targets.append(b.targets)
+            masks.append(b.mask)
+        y, m = np.concatenate(targets, 1), np.concatenate(masks, 1)
         if self.output == "linear":
-            guess = np.full_like(b.targets, b.targets[m].mean())
-            return within(guess, b.targets, self.tolerance, b.mask)
-        counts = np.bincount(b.targets[m].ravel(), minlength=self.output_size)
+            guess = np.full_like(y, y[m > 0].mean())
+            return within(guess, y, self.tolerance, m)
+        counts = np.bincount(y[m > 0].ravel(), minlength=self.output_size)
         return float(counts.max() / counts.sum())
 
     def strict(self):

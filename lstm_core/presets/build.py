@@ -81,8 +81,10 @@ def look(model, task, res):
                                 f"that is what the '?' reads (its {gate} over the dots averages {g:.2f}).",
                           "zh": f"看单元 {u} 的 {v}：经过 100 个点号后，它仍因字母不同而不同，"
                                 f"“?”读的就是它（它的 {gate} 在点号间平均为 {g:.2f}）。"}
-        return u, r, {"en": f"The plain RNN's h forgets the letter over 100 dots: accuracy {acc:.0%} (chance 12.5%).",
-                      "zh": f"普通 RNN 的 h 在 100 个点号后就忘了字母：准确率 {acc:.0%}（随机猜 12.5%）。"}
+        ch = 1 / task.symbols
+        return u, r, {"en": f"The plain RNN's h forgets the letter over 100 dots: accuracy {acc:.0%} "
+                            f"(chance {ch:.1%}).",
+                      "zh": f"普通 RNN 的 h 在 100 个点号后就忘了字母：准确率 {acc:.0%}（随机猜 {ch:.1%}）。"}
     if name == "temporal_order":
         if k == "rnn":
             return u, r, {"en": f"No unit holds the first X/Y to the end (best: unit {u}, r = {r:+.2f}); "
@@ -133,7 +135,8 @@ def relook(entry):
     model = load(HERE / entry["file"])
     task = task_from_meta(model.meta)
     unit, r, line = look(model, task, entry)
-    return {**entry, "unit": unit, "r": None if r is None else round(r, 3), "look": line}
+    return {**entry, "unit": unit, "r": None if r is None else round(r, 3), "look": line,
+            "chance": round(task.strict().chance(), 3)}
 
 
 def main(argv=None):
