@@ -1,8 +1,6 @@
 """Wiring shared by the teaching pages (RNN, LSTM cell, long-term memory, GRU, gate statistics).
 
-- ``TEACHING_PAGES``: their entries for ``explorer.app.PAGES``. ``register``
-  adds any that ``app.PAGES`` does not list yet (a stop-gap until the
-  registry lists them itself), so ``setup("rnn")`` works.
+- ``TEACHING_IDS``: the pages' ids in ``explorer.app.PAGES``.
 - ``sequence_input``: the same sequence box as the explorer (same widget
   keys and URL parameters ``seq`` / ``mode``), so the sequence follows the
   reader from page to page and into shared links.
@@ -17,31 +15,15 @@ import streamlit as st
 import lstm_core
 from lstm_core import WeightError, analysis
 
-from . import app, figures, model_source, parsing, state
-from .app import Page, seed_widget
+from . import figures, model_source, parsing, state
+from .app import seed_widget
 from .explain import _factor, fmt
 from .i18n import t
 
-TEACHING_PAGES = [
-    Page("rnn", "pages/rnn.py", "nav.rnn", "🔁"),
-    Page("lstm_cell", "pages/lstm_cell.py", "nav.lstm_cell", "🧮"),
-    Page("memory", "pages/memory.py", "nav.memory", "⏳"),
-    Page("gru", "pages/gru.py", "nav.gru", "🔀"),
-    Page("gates", "pages/gates.py", "nav.gates", "📊"),
-]
+TEACHING_IDS = ("rnn", "lstm_cell", "memory", "gru", "gates")   # their entries live in explorer.app.PAGES
 CACHE = dict(max_entries=8, ttl=3600, show_spinner=False)
 MAX_STEPS = 120          # the teaching pages analyse at most this many tokens
 RECALL_GAPS, RECALL_HIDDEN, RECALL_STEPS = (5, 15, 30, 60), 16, 800    # the quick recall run (~30 s)
-
-
-def register():
-    known = {p.id for p in app.PAGES}
-    app.PAGES.extend(p for p in TEACHING_PAGES if p.id not in known)
-
-
-def setup(page_id):
-    register()
-    return app.setup(page_id)
 
 
 # ------------------------------------------------------------------ input
@@ -77,7 +59,9 @@ def encoded(text, mode, encoding, seed):
     seq = parsing.parse_sequence(text, mode)
     enc = parsing.encode(seq, encoding, seed=seed)
     tokens = tuple(parsing.display_token(tok) for tok in seq.tokens)
-    return tokens, np.asarray(enc.X, dtype=np.float64)
+    X = np.array(enc.X, dtype=np.float64)
+    X.flags.writeable = False        # shared by every session that typed the same text
+    return tokens, X
 
 
 # ------------------------------------------------------------------ cached analysis

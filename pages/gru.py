@@ -3,9 +3,10 @@ import streamlit as st
 
 from explorer import teaching_figures as TF
 from explorer import teaching_pages as TP
+from explorer.app import setup
 from lstm_core import analysis
 
-ctx = TP.setup("gru")
+ctx = setup("gru")
 tr, lang, view = ctx.t, ctx.lang, ctx.view
 
 st.title(tr("gru.title"))

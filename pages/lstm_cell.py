@@ -4,9 +4,10 @@ import streamlit as st
 
 from explorer import explain
 from explorer import teaching_pages as TP
+from explorer.app import setup
 from lstm_core import analysis
 
-ctx = TP.setup("lstm_cell")
+ctx = setup("lstm_cell")
 tr, lang, view = ctx.t, ctx.lang, ctx.view
 
 st.title(tr("cell.title"))

@@ -3,8 +3,9 @@ import streamlit as st
 
 from explorer import teaching_figures as TF
 from explorer import teaching_pages as TP
+from explorer.app import setup
 
-ctx = TP.setup("rnn")
+ctx = setup("rnn")
 tr, lang, view = ctx.t, ctx.lang, ctx.view
 
 st.title(tr("rnn.title"))

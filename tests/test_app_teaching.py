@@ -5,12 +5,13 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from explorer import app
 from explorer import teaching_pages as TP
 from explorer.i18n import LANGS, t
 from explorer.locales import teaching as L
 from lstm_core import analysis
 
-PAGES = {p.id: p for p in TP.TEACHING_PAGES}
+PAGES = {i: app.page(i) for i in TP.TEACHING_IDS}
 RAW_KEY = re.compile(r"\b(?:teach|rnn|cell|mem|gru|gates|tf|nav)\.[a-z_0-9]+(?:\.[a-z_0-9]+)?\b")
 SEQ = "abcabd"
 
