@@ -37,6 +37,7 @@ from .i18n import t as _t
 
 MODES = ("chars", "words", "numbers")
 MAX_TOKENS = 2000
+MAX_WIDTH = 1024       # values per typed vector
 ENCODINGS = ("embedding", "onehot_sequence", "onehot_model")
 EMBED_DIM = 16
 CHARS_PER_TOKEN = 50   # raw text longer than max_tokens × this is refused before any work
@@ -237,6 +238,8 @@ def numbers(text: str) -> tuple:
         parts = _VALUE_SEP.split(row) if row else []
         if any(p == "" for p in parts):
             raise InputError("input.err.empty_value", row=r if rows is not None else 1)
+        if len(parts) > MAX_WIDTH and rows is not None:
+            raise InputError("input.err.too_wide", row=r, found=len(parts), limit=MAX_WIDTH)
         vals = []
         for p in parts:
             position += 1

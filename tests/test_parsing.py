@@ -131,6 +131,10 @@ def test_limits_and_modes():
         parse_sequence("a " * 10**6, "words")
     assert e.value.key == "input.err.too_long_text"
     with pytest.raises(InputError) as e:
+        parse_sequence(",".join(["1"] * 1025) + ";", "numbers")
+    assert e.value.key == "input.err.too_wide" and e.value.params["found"] == 1025
+    assert len(parse_sequence(" ".join(["1"] * 1025), "numbers")) == 1025   # scalars: one step each
+    with pytest.raises(InputError) as e:
         parse_sequence("abc", "bytes")
     assert e.value.key == "input.err.unknown_mode" and "chars" in str(e.value)
 
@@ -150,6 +154,7 @@ ERRORS = {
     "input.err.empty_value": {"row": 2},
     "input.err.uneven": {"row": 2, "width": 3, "expected": 2},
     "input.err.not_finite": {"token": "nan"},
+    "input.err.too_wide": {"row": 1, "found": 2000, "limit": 1024},
     "input.err.width": {"found": 3, "expected": 16},
     "input.err.unknown_mode": {"mode": "x", "allowed": "chars, words, numbers"},
     "input.err.unknown_encoding": {"encoding": "x", "allowed": ", ".join(ENCODINGS)},
