@@ -24,6 +24,7 @@ TEACHING_IDS = ("rnn", "lstm_cell", "memory", "gru", "gates")   # their entries 
 CACHE = dict(max_entries=8, ttl=3600, show_spinner=False)
 MAX_STEPS = 120          # the teaching pages analyse at most this many tokens
 RECALL_GAPS, RECALL_HIDDEN, RECALL_STEPS = (5, 15, 30, 60), 16, 800    # the quick recall run (~30 s)
+PRESET_GAPS = (1, 5, 10, 25, 50, 100, 200)                               # gaps the presets are tested at
 
 
 # ------------------------------------------------------------------ input
@@ -105,6 +106,12 @@ def compare(X, hidden, seed, fb, weight_scale):
 def _recall(gaps, hidden, steps, seed, _progress=None):
     return analysis.recall_accuracy_vs_gap(gaps=gaps, hidden=hidden, steps=steps, seed=seed, max_seconds=10,
                                            progress=_progress)
+
+
+@st.cache_resource(max_entries=1, ttl=24 * 3600, show_spinner=False)
+def recall_presets():
+    """``analysis.recall_from_presets`` once per server (None without presets)."""
+    return analysis.recall_from_presets(gaps=PRESET_GAPS, n=256)
 
 
 def recall(gaps, hidden, steps, seed, progress=None):

@@ -311,3 +311,40 @@ def param_counts(input_size, hidden_size, num_layers=1):
     """
     return {k: models.CELLS[k].init(input_size, hidden_size, num_layers=num_layers).param_count()
             for k in ("rnn", "gru", "lstm")}
+
+
+RECALL_PRESETS = {"rnn": "recall_rnn", "gru": "recall_gru", "lstm": "recall_lstm"}
+
+
+def recall_from_presets(gaps=(1, 2, 5, 10, 20, 50, 100), n=512, seed=0):
+    """Recall accuracy against the gap, measured on the trained presets (no training).
+
+    The presets ``recall_rnn`` / ``recall_gru`` / ``recall_lstm``
+    (``lstm_core/presets/presets.json``) were each trained on recall with
+    gaps drawn from 1 to 100. Here each is tested at one fixed gap at a time:
+    ``n`` fresh sequences of ``Recall(gap, symbols)`` (letter, ``gap`` dots,
+    "?"), accuracy = share of "?" steps whose largest logit is the letter.
+
+    Returns the format of ``recall_accuracy_vs_gap`` with "settings" naming
+    the presets, or None when the presets are not there.
+    """
+    from . import presets
+    from .losses import accuracy
+    from .tasks import make_task
+    known = {p["name"]: p for p in presets.manifest()}
+    if not all(name in known for name in RECALL_PRESETS.values()):
+        return None
+    symbols = known["recall_lstm"]["params"]["symbols"]
+    results = {}
+    for kind, name in RECALL_PRESETS.items():
+        model = presets.load(name)
+        acc = []
+        for gap in gaps:
+            b = make_task("recall", gap=int(gap), symbols=symbols).sample(np.random.default_rng([seed, int(gap)]), n)
+            tr = model.forward(b.inputs.astype(model.dtype))
+            acc.append(accuracy(tr.logits, b.targets, b.mask))
+        results[kind] = {"gaps": [int(g) for g in gaps], "accuracy": acc}
+    trained = known["recall_lstm"]["params"]
+    settings = {"source": "presets", "presets": dict(RECALL_PRESETS), "symbols": symbols, "n": n,
+                "trained_gaps": (trained.get("min_gap", 1), trained["gap"]), "hidden": known["recall_lstm"]["hidden"]}
+    return {"results": results, "chance": 1.0 / symbols, "settings": settings}

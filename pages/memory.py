@@ -39,6 +39,13 @@ st.markdown(tr("mem.change_numbers", c=TP.percent(changes["lstm"]["cell_rel"].me
 # ------------------------------------------------------------ recall vs gap
 st.subheader(tr("mem.recall"))
 st.markdown(tr("mem.recall_text"))
+pre = TP.recall_presets()
+if pre is not None:
+    s = pre["settings"]
+    st.plotly_chart(TF.recall_chart(pre["results"], lang, chance=pre["chance"]), key="mem_recall_presets")
+    st.caption(tr("mem.recall_presets", hidden=s["hidden"], lo=s["trained_gaps"][0], hi=s["trained_gaps"][1],
+                  n=s["n"], symbols=s["symbols"], chance=pre["chance"]))
+    st.markdown(tr("mem.recall_quick"))
 gaps, hidden, steps = TP.RECALL_GAPS, TP.RECALL_HIDDEN, TP.RECALL_STEPS
 if TP.recall_cached(gaps, hidden, steps, view.seed) or st.button(tr("mem.recall_run", n=3 * len(gaps))):
     bar = st.progress(0.0)
@@ -47,7 +54,7 @@ if TP.recall_cached(gaps, hidden, steps, view.seed) or st.button(tr("mem.recall_
     bar.empty()
     TP.mark_recall_done(gaps, hidden, steps, view.seed)
     s = out["settings"]
-    st.plotly_chart(TF.recall_chart(out["results"], lang, chance=out["chance"]))
+    st.plotly_chart(TF.recall_chart(out["results"], lang, chance=out["chance"]), key="mem_recall_quick")
     st.caption(tr("mem.recall_settings", hidden=s["hidden"], steps=s["steps"], seed=s["seed"], symbols=s["symbols"],
                   chance=out["chance"], fb=s["forget_bias"]) + " " + tr("mem.recall_note"))
 

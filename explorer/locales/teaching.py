@@ -114,13 +114,17 @@ EN = {
                           "its hidden state by {h}; the GRU's h by {gru}, the RNN's h by {rnn}.",
     "mem.recall": "Recall accuracy against the gap",
     "mem.recall_text": "A task that needs memory: see a letter, then a row of dots, then “?” — answer the letter. "
-                       "Each cell is trained briefly at each gap and then tested on new sequences.",
+                       "How often does each cell still answer right as the row of dots gets longer?",
     "mem.recall_run": "Train and measure ({n} short runs)",
     "mem.recall_settings": "Hidden size {hidden}, {steps} training steps per run, seed {seed}, {symbols} letters "
                            "(chance = {chance:.0%}), LSTM forget bias {fb:g}.",
     "mem.recall_note": "One seed and short training: the lines show a trend, not a benchmark. Where a line falls "
                        "to the chance level, that cell did not learn to bridge the gap in the time it had.",
     "mem.recall_progress": "Training {done} of {total} …",
+    "mem.recall_presets": "Measured on the trained presets: each cell ({hidden} units) was trained on gaps from {lo} "
+                          "to {hi}, then tested here one gap at a time on {n} new sequences ({symbols} letters, "
+                          "chance {chance:.0%}). Gaps beyond {hi} never occurred in training.",
+    "mem.recall_quick": "Or train small fresh models at each gap yourself (about half a minute):",
     "mem.interv": "Interventions: change a gate and watch the memory",
     "mem.interv_text": "Overrule the LSTM during the forward pass and compare with the untouched run.",
     "mem.interv_kind": "Intervention",
@@ -313,13 +317,17 @@ ZH = {
                           "GRU 的 h 变化 {gru}，RNN 的 h 变化 {rnn}。",
     "mem.recall": "回忆准确率与间隔",
     "mem.recall_text": "一个需要记忆的任务：先看到一个字母，接着是一串点，然后是“?”——答出那个字母。"
-                       "每种单元在每个间隔上各训练一小会儿，再用新序列测试。",
+                       "点越来越多时，每种单元还能有多少次答对？",
     "mem.recall_run": "训练并测量（{n} 次短训练）",
     "mem.recall_settings": "隐藏维度 {hidden}，每次训练 {steps} 步，种子 {seed}，{symbols} 个字母"
                            "（随机猜 = {chance:.0%}），LSTM 遗忘偏置 {fb:g}。",
     "mem.recall_note": "只用一个种子、训练很短：曲线显示的是趋势，不是基准成绩。某条线降到随机猜的水平，"
                        "说明那种单元在给定时间内没学会跨过这段间隔。",
     "mem.recall_progress": "正在训练第 {done} / {total} 个……",
+    "mem.recall_presets": "在训练好的预设模型上测得：每种单元（{hidden} 个单元）都在 {lo} 到 {hi} 的间隔上训练过，"
+                          "这里每次固定一个间隔，用 {n} 条新序列测试（{symbols} 个字母，随机猜为 {chance:.0%}）。"
+                          "超过 {hi} 的间隔在训练中从未出现过。",
+    "mem.recall_quick": "也可以自己在每个间隔上训练几个新的小模型（约半分钟）：",
     "mem.interv": "干预：改动一个门，看记忆怎样变",
     "mem.interv_text": "在前向计算中强行改写 LSTM，再与未改动的结果比较。",
     "mem.interv_kind": "干预方式",
