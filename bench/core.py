@@ -27,14 +27,18 @@ SHAPES = ((1000, 128, 64, 1), (200, 256, 128, 32))   # (T, H, I, B)
 CELLS = ("lstm", "gru", "rnn")
 
 
-def _median_time(fn, repeats):
-    fn()   # warm-up (allocations, oneDNN primitive caches)
-    times = []
+def _median_times(fns, repeats):
+    """Median wall time of each callable. The callables take turns, repeat by
+    repeat, so a burst of load from other processes hits all of them alike."""
+    for fn in fns:
+        fn()   # warm-up (allocations, oneDNN primitive caches)
+    times = [[] for _ in fns]
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for fn, ts in zip(fns, times):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    return [statistics.median(ts) for ts in times]
 
 
 def _ours(cell, T, H, I, B, dtype):
@@ -108,9 +112,9 @@ def run(repeats=5, cells=CELLS, shapes=SHAPES, dtypes=(np.float64, np.float32)):
             for dtype in dtypes:
                 model, f, fb = _ours(cell, T, H, I, B, dtype)
                 tf, tfb = _torch(model, cell, T, H, I, B, dtype)
+                times = _median_times((f, tf, fb, tfb), repeats)
                 r = dict(cell=cell, shape=(T, H, I, B), dtype=np.dtype(dtype).name,
-                         ours_f=_median_time(f, repeats), torch_f=_median_time(tf, repeats),
-                         ours_fb=_median_time(fb, repeats), torch_fb=_median_time(tfb, repeats))
+                         **dict(zip(("ours_f", "torch_f", "ours_fb", "torch_fb"), times)))
                 rows.append(r)
                 print(_fmt(r), flush=True)
     return rows

@@ -14,68 +14,86 @@ For every step t, with the primer's symbols on the right::
     c_t    = f ⊙ c_{t-1} + i ⊙ g                        (B, H)   c^t
     h_t    = o ⊙ tanh(c_t)                              (B, H)   h^t
 
-Speed: the input projection of all T steps is one matmul; the loop does only
-the recurrent product and element-wise work, in place. σ(a) is computed as
-0.5·tanh(a/2) + 0.5, and the halving is folded into the weight rows (exact in
-floating point), so one tanh call activates all four blocks.
+Speed: the input projection of all T steps is one matmul, written straight
+into the array that ends up holding the pre-activations; the loop does only
+the recurrent product and element-wise work, in place, with positional
+``out`` arguments (cheaper to call). Inside this module the four blocks are
+kept in the order i, f, o, g so that the three sigmoids are one contiguous
+slice; σ(a) is computed as 0.5·tanh(a/2) + 0.5 with the halving folded into
+those weight rows (exact in floating point: a power of two), so one tanh call
+activates all four blocks. The trace gets PyTorch's names, whatever the order.
 """
 import numpy as np
 
-GATES = ("input", "forget", "candidate", "output")  # PyTorch row order
+GATES = ("input", "forget", "candidate", "output")  # PyTorch row order i, f, g, o
 
 
-def _scale(H, dtype):
-    """Per-row factor: 0.5 for the sigmoid blocks (i, f, o), 1 for g."""
-    s = np.full(4 * H, 0.5, dtype=dtype)
-    s[2 * H:3 * H] = 1.0
-    return s, np.where(s == 0.5, 0.5, 0.0).astype(dtype)
+def _order(H):
+    """Row index that turns PyTorch's i, f, g, o into this module's i, f, o, g."""
+    return np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]
+
+
+def recurrent_matrix(w, B):
+    """W_hhᵀ (H, G·H) laid out for ``h (B, H) @ W_hhᵀ``: for one sequence BLAS's
+    matrix-vector kernel runs fastest on W's rows (transposed view), for a batch
+    its matrix-matrix kernel on a contiguous Wᵀ."""
+    return w.T if B == 1 else np.ascontiguousarray(w.T)
 
 
 def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0, clamp_mask=None, clamp_value=None, keep=None):
     """Run the layer on X (T, B, I) from h0, c0 (B, H).
 
-    clamp_mask / clamp_value: (T, B, 4H) overrides of the activated gates;
-    keep: (T, B, H) 0/1 factors that silence units. Returns a dict of
-    (T, B, ·) arrays.
+    clamp_mask / clamp_value: (T, B, 4H) overrides of the activated gates
+    (PyTorch's row order); keep: (T, B, H) 0/1 factors that silence units
+    (c_t ← keep ⊙ c_t, hence h_t = 0 there). Returns a dict of (T, B, H) arrays.
     """
     T, B, I = X.shape
     H = w_hh.shape[1]
-    scale, shift = _scale(H, X.dtype)
-    xp = (X.reshape(T * B, I) @ (w_ih.T * scale) + (b_ih + b_hh) * scale).reshape(T, B, 4 * H)
-    whh_t = w_hh.T * scale
-    spre = np.empty((T, B, 4 * H), X.dtype)   # scaled pre-activations
-    act = np.empty((T, B, 4 * H), X.dtype)    # i, f, g, o after σ / tanh
-    c = np.empty((T, B, H), X.dtype)
-    tc = np.empty((T, B, H), X.dtype)
-    h = np.empty((T, B, H), X.dtype)
-    tmp = np.empty((B, H), X.dtype)
+    dt = X.dtype
+    order = _order(H)
+    half = np.ones((4 * H, 1), dt)
+    half[:3 * H] = 0.5
+    w_x = w_ih[order] * half                     # (4H, I), rows i, f, o, g; σ rows halved
+    w_h = recurrent_matrix(w_hh[order] * half, B)  # (H, 4H)
+    bias = (b_ih + b_hh)[order] * half[:, 0]
+    # P: the (halved) pre-activations, (T, B, 4H); starts as the input projection
+    P = np.matmul(X.reshape(T * B, I), w_x.T).reshape(T, B, 4 * H)
+    P += bias
+    A = np.empty((T, B, 4 * H), dt)              # activated i, f, o, g
+    c = np.empty((T, B, H), dt)
+    tc = np.empty((T, B, H), dt)
+    h = np.empty((T, B, H), dt)
+    rec = np.empty((B, 4 * H), dt)
+    ig = np.empty((B, H), dt)
+    if clamp_mask is not None:
+        clamp_mask, clamp_value = clamp_mask[..., order], clamp_value[..., order]
+    matmul, add, mul, tanh = np.matmul, np.add, np.multiply, np.tanh
+    H2, H3 = 2 * H, 3 * H
     h_prev, c_prev = h0, c0
     for t in range(T):
-        s = spre[t]
-        np.matmul(h_prev, whh_t, out=s)
-        s += xp[t]
-        a = act[t]
-        np.tanh(s, out=a)
-        a *= scale
-        a += shift
+        Pt, At, ct, ht, tct = P[t], A[t], c[t], h[t], tc[t]
+        matmul(h_prev, w_h, rec)                 # W_hh h_{t-1}
+        add(Pt, rec, Pt)                         # a = W_ih x_t + b + W_hh h_{t-1}
+        tanh(Pt, At)
+        sg = At[:, :H3]
+        mul(sg, 0.5, sg)                         # σ(a) = 0.5 tanh(a/2) + 0.5
+        add(sg, 0.5, sg)
         if clamp_mask is not None:
-            np.copyto(a, clamp_value[t], where=clamp_mask[t])
-        ct = c[t]
-        np.multiply(a[:, H:2 * H], c_prev, out=ct)
-        np.multiply(a[:, :H], a[:, 2 * H:3 * H], out=tmp)
-        ct += tmp
+            np.copyto(At, clamp_value[t], where=clamp_mask[t])
+        mul(At[:, H:H2], c_prev, ct)             # f ⊙ c_{t-1}
+        mul(At[:, :H], At[:, H3:], ig)           # i ⊙ g
+        add(ct, ig, ct)
         if keep is not None:
-            ct *= keep[t]
-        np.tanh(ct, out=tc[t])
-        np.multiply(a[:, 3 * H:], tc[t], out=h[t])
-        h_prev, c_prev = h[t], ct
-    pre = spre / scale   # exact: the scale is a power of two
+            mul(ct, keep[t], ct)
+        tanh(ct, tct)
+        mul(At[:, H2:H3], tct, ht)               # h = o ⊙ tanh(c)
+        h_prev, c_prev = ht, ct
+    P[..., :H3] *= 2.0                           # undo the halving: true pre-activations
     return {
-        "input": act[..., :H], "forget": act[..., H:2 * H],
-        "candidate": act[..., 2 * H:3 * H], "output": act[..., 3 * H:],
+        "input": A[..., :H], "forget": A[..., H:H2], "output": A[..., H2:H3], "candidate": A[..., H3:],
         "cell": c, "cell_tanh": tc, "hidden": h,
-        "pre_input": pre[..., :H], "pre_forget": pre[..., H:2 * H],
-        "pre_candidate": pre[..., 2 * H:3 * H], "pre_output": pre[..., 3 * H:],
+        "pre_input": P[..., :H], "pre_forget": P[..., H:H2], "pre_output": P[..., H2:H3],
+        "pre_candidate": P[..., H3:],
     }
 
 
@@ -86,49 +104,71 @@ def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None
     loss with respect to h_t and c_t from outside the recurrence (the layer
     above, the output layer, the user). Returns (dX, grads, dh0, dc0,
     d_hidden, d_cell) where d_hidden[t] = ∂L/∂h_t and d_cell[t] = ∂L/∂c_t in
-    total, through all later steps.
+    total, through all later steps. Going back from t = T−1 (B, H) each::
+
+        dh_t = d_h[t] + W_hhᵀ da_{t+1}                           d_hidden[t]
+        dc_t = d_c[t] + dh_t ⊙ o ⊙ (1 − tanh² c_t) + dc_{t+1} ⊙ f_{t+1}   d_cell[t]
+        da_i = dc_t ⊙ g ⊙ i(1 − i)        da_f = dc_t ⊙ c_{t−1} ⊙ f(1 − f)
+        da_g = dc_t ⊙ i ⊙ (1 − g²)        da_o = dh_t ⊙ tanh c_t ⊙ o(1 − o)
+
+    then ∂W_ih = Σ_t da_t x_tᵀ, ∂W_hh = Σ_t da_t h_{t−1}ᵀ, ∂b_ih = ∂b_hh = Σ_t da_t,
+    ∂x_t = W_ihᵀ da_t (one matmul each, over all steps at once). A clamped
+    gate is a constant: its da is 0. A silenced unit (keep = 0) passes no dc back.
     """
     T, B, I = X.shape
     H = w_hh.shape[1]
+    dt = X.dtype
     i, f, g, o = v["input"], v["forget"], v["candidate"], v["output"]
     c, tc, h = v["cell"], v["cell_tanh"], v["hidden"]
-    c_prev = np.concatenate([c0[None], c[:-1]])
-    h_prev = np.concatenate([h0[None], h[:-1]])
-    # ∂a/∂(stage) factors for all steps at once: dpre = dc·A (i, f, g), dh·A (o)
-    A = np.empty((T, B, 4, H), X.dtype)
-    A[:, :, 0] = g * i * (1 - i)
-    A[:, :, 1] = c_prev * f * (1 - f)
-    A[:, :, 2] = i * (1 - g * g)
-    A[:, :, 3] = tc * o * (1 - o)
-    if clamp_mask is not None:   # a clamped gate is a constant: no gradient to its pre-activation
-        A.reshape(T, B, 4 * H)[clamp_mask] = 0.0
-    K = o * (1 - tc * tc)        # ∂h/∂c
-    dpre = np.empty((T, B, 4, H), X.dtype)
-    d_hidden = np.empty((T, B, H), X.dtype)
-    d_cell = np.empty((T, B, H), X.dtype)
-    dh_next = np.zeros((B, H), X.dtype)
-    dc_next = np.zeros((B, H), X.dtype)
+    # D[t] first holds ∂a/∂(dc_t) for blocks i, f, g and ∂a/∂(dh_t) for o;
+    # the loop multiplies it in place into da_t (PyTorch's row order).
+    D = np.empty((T, B, 4, H), dt)
+    Di, Df, Dg, Do = D[:, :, 0], D[:, :, 1], D[:, :, 2], D[:, :, 3]
+    np.subtract(1.0, i, Di)
+    Di *= i
+    Di *= g
+    np.subtract(1.0, f, Df)
+    Df *= f
+    Df[0] *= c0
+    Df[1:] *= c[:-1]
+    np.multiply(g, g, Dg)
+    np.subtract(1.0, Dg, Dg)
+    Dg *= i
+    np.subtract(1.0, o, Do)
+    Do *= o
+    Do *= tc
+    if clamp_mask is not None:
+        D.reshape(T, B, 4 * H)[clamp_mask] = 0.0
+    K = np.multiply(tc, tc)                      # ∂h/∂c = o ⊙ (1 − tanh² c)
+    np.subtract(1.0, K, K)
+    K *= o
+    d_hidden = np.empty((T, B, H), dt)
+    d_cell = np.empty((T, B, H), dt)
+    dh_next = np.zeros((B, H), dt)
+    dc_next = np.zeros((B, H), dt)
+    matmul, add, mul = np.matmul, np.add, np.multiply
     for t in range(T - 1, -1, -1):
-        dh = d_hidden[t]
-        np.add(d_h[t], dh_next, out=dh)
-        dc = d_cell[t]
-        np.multiply(dh, K[t], out=dc)
-        dc += dc_next
+        dh, dc, Dt = d_hidden[t], d_cell[t], D[t]
+        add(d_h[t], dh_next, dh)
+        mul(dh, K[t], dc)
+        add(dc, dc_next, dc)
         if d_c is not None:
-            dc += d_c[t]
-        if keep is not None:
+            add(dc, d_c[t], dc)
+        if keep is not None:                     # c_t = keep ⊙ (…); h_t = 0 there already
             dc = dc * keep[t]
-            dh = dh * keep[t]
-        np.multiply(A[t, :, :3], dc[:, None, :], out=dpre[t, :, :3])
-        np.multiply(A[t, :, 3], dh, out=dpre[t, :, 3])
-        np.matmul(dpre[t].reshape(B, 4 * H), w_hh, out=dh_next)
-        np.multiply(dc, f[t], out=dc_next)
-    D = dpre.reshape(T * B, 4 * H)
-    gb = D.sum(0)
+        mul(Dt[:, :3], dc[:, None, :], Dt[:, :3])
+        mul(Dt[:, 3], dh, Dt[:, 3])
+        matmul(Dt.reshape(B, 4 * H), w_hh, dh_next)
+        mul(dc, f[t], dc_next)
+    Dm = D.reshape(T * B, 4 * H)
+    gb = Dm.sum(0)
+    g_hh = Dm[:B].T @ h0
+    if T > 1:
+        g_hh += Dm[B:].T @ h[:-1].reshape((T - 1) * B, H)
     grads = {
-        "weight_ih": D.T @ X.reshape(T * B, I),
-        "weight_hh": D.T @ h_prev.reshape(T * B, H),
+        "weight_ih": Dm.T @ X.reshape(T * B, I),
+        "weight_hh": g_hh,
         "bias_ih": gb, "bias_hh": gb.copy(),
     }
-    dX = (D @ w_ih).reshape(T, B, I)
+    dX = (Dm @ w_ih).reshape(T, B, I)
     return dX, grads, dh_next, dc_next, d_hidden, d_cell
