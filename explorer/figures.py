@@ -330,9 +330,16 @@ def token_strip(tokens, values, t, lang, vmin=-1.0, vmax=1.0, row_width: float =
     pad = 0.8
     xs, ys, ws = np.zeros(T), np.zeros(T), np.zeros(T)
     x = row = 0.0
-    for i, s in enumerate(shown):
-        w = _text_width(s) + pad
-        if x > 0 and x + w > row_width:
+    widths = [_text_width(s) + pad for s in shown]
+    word = np.zeros(T)   # width from token i to the end of its word (the next whitespace token)
+    run_w = 0.0
+    for i in range(T - 1, -1, -1):
+        run_w = 0.0 if tokens[i].isspace() else run_w + widths[i]
+        word[i] = run_w
+    for i, w in enumerate(widths):
+        starts_word = i == 0 or tokens[i - 1].isspace()
+        need = word[i] if starts_word and word[i] <= row_width / 2 else w   # keep short words whole
+        if x > 0 and x + need > row_width:
             x, row = 0.0, row + 1
         xs[i], ys[i], ws[i] = x, row, w
         x += w
