@@ -59,10 +59,12 @@ PRESETS = {
 
 
 def _keep_gate(model, task, unit):
-    """Mean over the dots (256 sequences) of a unit's keep gate: z^f (LSTM) or u (GRU)."""
-    b = task.strict().sample(np.random.default_rng(0), 256)
-    tr = model.forward(b.inputs.astype(model.dtype))
-    return float(np.mean(np.asarray(tr["forget" if model.kind == "lstm" else "update"])[1:-1, :, unit]))
+    """Per letter: the mean over the dots of a unit's keep gate, z^f (LSTM) or u (GRU)."""
+    out = []
+    for letter in task.classes:
+        tr = model.forward(task.encode(letter + "." * task.gap + "?"))
+        out.append(float(np.mean(np.asarray(tr["forget" if model.kind == "lstm" else "update"])[1:-1, unit])))
+    return np.array(out)
 
 
 def look(model, task, res):
@@ -75,12 +77,18 @@ def look(model, task, res):
         mem = memory_units(model, task)
         u, r = mem["best"], None
         if k != "rnn":
-            g = _keep_gate(model, task, u)
-            gate = "z^f" if k == "lstm" else "u"
-            return u, r, {"en": f"Watch unit {u}'s {v}: after 100 dots it still differs from letter to letter; "
-                                f"that is what the '?' reads (its {gate} over the dots averages {g:.2f}).",
-                          "zh": f"看单元 {u} 的 {v}：经过 100 个点号后，它仍因字母不同而不同，"
-                                f"“?”读的就是它（它的 {gate} 在点号间平均为 {g:.2f}）。"}
+            keep = _keep_gate(model, task, u)
+            n, S, gate = int((keep > 0.95).sum()), task.symbols, ("z^f" if k == "lstm" else "u")
+            head_en = (f"Watch unit {u}'s {v}: after 100 dots it still differs from letter to letter, "
+                       "and the '?' reads it")
+            head_zh = f"看单元 {u} 的 {v}：经过 100 个点号后，它仍因字母不同而不同，“?”读的就是它"
+            if n:
+                return u, r, {"en": f"{head_en}; for {n} of {S} letters its {gate} stays above 0.95 all the way.",
+                              "zh": f"{head_zh}；对 {S} 个字母中的 {n} 个，它的 {gate} 一路保持在 0.95 以上。"}
+            return u, r, {"en": f"{head_en}; its {gate} averages only {keep.mean():.2f}, so the state is "
+                                f"re-made at every dot, not just kept.",
+                          "zh": f"{head_zh}；它的 {gate} 平均只有 {keep.mean():.2f}，可见状态是在每个点号处"
+                                f"重新生成的，而不只是原样保留。"}
         ch = 1 / task.symbols
         return u, r, {"en": f"The plain RNN's h forgets the letter over 100 dots: accuracy {acc:.0%} "
                             f"(chance {ch:.1%}).",
