@@ -211,13 +211,17 @@ def effect_chart(effect, lang):
 def recall_chart(results, lang, chance=None):
     """Accuracy against the gap, one line per cell. results: {kind: {"gaps": [...], "accuracy": [...]}}."""
     fig = go.Figure()
+    # GRU and LSTM often coincide at 100 %: the GRU is drawn wide and pale underneath, the LSTM dashed on top.
+    style = {"rnn": dict(width=2.5), "gru": dict(width=8), "lstm": dict(width=2.5, dash="dash")}
     for kind, r in results.items():
         fig.add_scatter(x=r["gaps"], y=r["accuracy"], name=CELL_NAMES[kind], mode="lines+markers",
-                        line=dict(color=CELL_COLORS[kind], width=2.5), marker=dict(size=8))
+                        line=dict(color=CELL_COLORS[kind], **style.get(kind, {})),
+                        marker=dict(size=12 if kind == "gru" else 7), opacity=0.5 if kind == "gru" else 1.0)
     if chance is not None:
         fig.add_hline(y=chance, line=dict(color="#999", dash="dot"), annotation_text=t("tf.chance", lang),
                       annotation_position="bottom right")
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%")
+    fig.update_xaxes(type="log")          # gaps grow roughly geometrically (1, 5, 10, … 200)
     return _layout(fig, t("tf.recall_title", lang), t("tf.recall_x", lang), t("tf.recall_y", lang))
 
 

@@ -83,9 +83,9 @@ EN = {
     "cell.diagram": "The step drawn as a cell",
     "cell.diagram_unit": "Unit to draw",
     "cell.why": "Why tanh for z, and sigmoid for the gates?",
-    "cell.why_text": "Drag **b_z** to −4: $z$ goes to −1, and with $z^i$ open the memory is pushed *down*. "
+    "cell.why_text": "Drag $b_z$ to −4: $z$ goes to −1, and with $z^i$ open the memory is pushed *down*. "
                      "The candidate is data, and data needs a sign, so it lives in −1…1.\n\n"
-                     "Drag **b_f** to −4 and then to +4: $z^f$ slides from 0 (forget all of $c^{t-1}$) to 1 (keep "
+                     "Drag $b_f$ to −4 and then to +4: $z^f$ slides from 0 (forget all of $c^{t-1}$) to 1 (keep "
                      "all of it), and never leaves that range. A gate only says *how much* passes, so a "
                      "fraction between 0 and 1 is exactly what it needs; it can never flip a sign or amplify.",
     # ----------------------------------------------------------- Long-term memory page
@@ -216,7 +216,7 @@ EN = {
     "tf.effect_output": "output y (share of probability moved)",
     "tf.effect_y": "change caused by the intervention",
     "tf.effect_title": "What the intervention changed, step by step",
-    "tf.recall_x": "gap (steps between the symbol and the question)",
+    "tf.recall_x": "gap: dots between the letter and the question (log scale)",
     "tf.recall_y": "accuracy",
     "tf.recall_title": "Recall after a gap: accuracy of each cell",
     "tf.chance": "chance",
@@ -292,9 +292,9 @@ ZH = {
     "cell.diagram": "画成单元图的这一步",
     "cell.diagram_unit": "要画的单元",
     "cell.why": "为什么 z 用 tanh，门用 sigmoid？",
-    "cell.why_text": "把 **b_z** 拖到 −4：$z$ 趋向 −1，只要 $z^i$ 打开，记忆就被往*下*推。"
+    "cell.why_text": "把 $b_z$ 拖到 −4：$z$ 趋向 −1，只要 $z^i$ 打开，记忆就被往下推。"
                      "候选值是数据，数据需要正负号，所以它取 −1…1。\n\n"
-                     "把 **b_f** 从 −4 拖到 +4：$z^f$ 从 0（忘掉全部 $c^{t-1}$）滑到 1（全部保留），始终不出这个范围。"
+                     "把 $b_f$ 从 −4 拖到 +4：$z^f$ 从 0（忘掉全部 $c^{t-1}$）滑到 1（全部保留），始终不出这个范围。"
                      "门只回答“放过多少”，0 到 1 之间的比例正合适；它既不会翻转正负，也不会放大。",
     # ----------------------------------------------------------- Long-term memory page
     "mem.title": "长期记忆：RNN、GRU、LSTM 并排比较",
@@ -409,7 +409,7 @@ ZH = {
     "tf.effect_output": "输出 y（被挪动的概率份额）",
     "tf.effect_y": "干预造成的变化",
     "tf.effect_title": "干预在每一步改变了什么",
-    "tf.recall_x": "间隔（符号与提问之间的步数）",
+    "tf.recall_x": "间隔：字母与提问之间的点数（对数坐标）",
     "tf.recall_y": "准确率",
     "tf.recall_title": "隔一段再回忆：各单元的准确率",
     "tf.chance": "随机猜",
