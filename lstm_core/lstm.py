@@ -67,34 +67,38 @@ def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0, clamp_mask=None, clamp_value=None
     ig = np.empty((B, H), dt)
     if clamp_mask is not None:
         clamp_mask, clamp_value = clamp_mask[..., order], clamp_value[..., order]
-    matmul, add, mul, tanh = np.matmul, np.add, np.multiply, np.tanh
     H2, H3 = 2 * H, 3 * H
+    # per-gate (T, B, H) views, so that the loop indexes once per array
+    ai, af, ao, ag, sg = A[..., :H], A[..., H:H2], A[..., H2:H3], A[..., H3:], A[..., :H3]
+    matmul, add, mul, tanh = np.matmul, np.add, np.multiply, np.tanh
     h_prev, c_prev = h0, c0
     for t in range(T):
-        Pt, At, ct, ht, tct = P[t], A[t], c[t], h[t], tc[t]
+        Pt, ct, ht, tct, st = P[t], c[t], h[t], tc[t], sg[t]
         matmul(h_prev, w_h, rec)                 # W_hh h_{t-1}
         add(Pt, rec, Pt)                         # a = W_ih x_t + b + W_hh h_{t-1}
-        tanh(Pt, At)
-        sg = At[:, :H3]
-        mul(sg, 0.5, sg)                         # σ(a) = 0.5 tanh(a/2) + 0.5
-        add(sg, 0.5, sg)
+        tanh(Pt, A[t])
+        mul(st, 0.5, st)                         # σ(a) = 0.5 tanh(a/2) + 0.5
+        add(st, 0.5, st)
         if clamp_mask is not None:
-            np.copyto(At, clamp_value[t], where=clamp_mask[t])
-        mul(At[:, H:H2], c_prev, ct)             # f ⊙ c_{t-1}
-        mul(At[:, :H], At[:, H3:], ig)           # i ⊙ g
+            np.copyto(A[t], clamp_value[t], where=clamp_mask[t])
+        mul(af[t], c_prev, ct)                   # f ⊙ c_{t-1}
+        mul(ai[t], ag[t], ig)                    # i ⊙ g
         add(ct, ig, ct)
         if keep is not None:
             mul(ct, keep[t], ct)
         tanh(ct, tct)
-        mul(At[:, H2:H3], tct, ht)               # h = o ⊙ tanh(c)
+        mul(ao[t], tct, ht)                      # h = o ⊙ tanh(c)
         h_prev, c_prev = ht, ct
     P[..., :H3] *= 2.0                           # undo the halving: true pre-activations
     return {
-        "input": A[..., :H], "forget": A[..., H:H2], "output": A[..., H2:H3], "candidate": A[..., H3:],
+        "input": ai, "forget": af, "output": ao, "candidate": ag,
         "cell": c, "cell_tanh": tc, "hidden": h,
         "pre_input": P[..., :H], "pre_forget": P[..., H:H2], "pre_output": P[..., H2:H3],
         "pre_candidate": P[..., H3:],
     }
+
+
+CHUNK = 1 << 17   # numbers per chunk of factors in ``backward`` (about 1 MB in float64)
 
 
 def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None):
@@ -112,63 +116,84 @@ def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None
         da_g = dc_t ⊙ i ⊙ (1 − g²)        da_o = dh_t ⊙ tanh c_t ⊙ o(1 − o)
 
     then ∂W_ih = Σ_t da_t x_tᵀ, ∂W_hh = Σ_t da_t h_{t−1}ᵀ, ∂b_ih = ∂b_hh = Σ_t da_t,
-    ∂x_t = W_ihᵀ da_t (one matmul each, over all steps at once). A clamped
-    gate is a constant: its da is 0. A silenced unit (keep = 0) passes no dc back.
+    ∂x_t = W_ihᵀ da_t. A clamped gate is a constant: its da is 0. A silenced
+    unit (keep = 0) passes no dc back.
+
+    Speed: steps are taken in chunks of S (S·B·4H ≈ ``CHUNK`` numbers, so a
+    chunk stays in cache): per chunk the factors above are computed for all
+    its steps at once, the loop runs back through it, and the chunk's da
+    (S·B, 4H) enters ∂W_ih, ∂W_hh, ∂b and ∂x by a few matmuls.
     """
     T, B, I = X.shape
     H = w_hh.shape[1]
     dt = X.dtype
     i, f, g, o = v["input"], v["forget"], v["candidate"], v["output"]
     c, tc, h = v["cell"], v["cell_tanh"], v["hidden"]
-    # D[t] first holds ∂a/∂(dc_t) for blocks i, f, g and ∂a/∂(dh_t) for o;
+    S = max(1, min(T, CHUNK // (B * 4 * H)))
+    # D[j] first holds ∂a/∂(dc_t) for blocks i, f, g and ∂a/∂(dh_t) for o;
     # the loop multiplies it in place into da_t (PyTorch's row order).
-    D = np.empty((T, B, 4, H), dt)
-    Di, Df, Dg, Do = D[:, :, 0], D[:, :, 1], D[:, :, 2], D[:, :, 3]
-    np.subtract(1.0, i, Di)
-    Di *= i
-    Di *= g
-    np.subtract(1.0, f, Df)
-    Df *= f
-    Df[0] *= c0
-    Df[1:] *= c[:-1]
-    np.multiply(g, g, Dg)
-    np.subtract(1.0, Dg, Dg)
-    Dg *= i
-    np.subtract(1.0, o, Do)
-    Do *= o
-    Do *= tc
-    if clamp_mask is not None:
-        D.reshape(T, B, 4 * H)[clamp_mask] = 0.0
-    K = np.multiply(tc, tc)                      # ∂h/∂c = o ⊙ (1 − tanh² c)
-    np.subtract(1.0, K, K)
-    K *= o
+    D = np.empty((S, B, 4, H), dt)
+    K = np.empty((S, B, H), dt)                  # ∂h/∂c = o ⊙ (1 − tanh² c)
+    mask = None if clamp_mask is None else clamp_mask.reshape(T, B, 4, H)
     d_hidden = np.empty((T, B, H), dt)
     d_cell = np.empty((T, B, H), dt)
+    dX = np.empty((T, B, I), dt)
+    g_ih = np.zeros((4 * H, I), dt)
+    g_hh = np.zeros((4 * H, H), dt)
+    gb = np.zeros(4 * H, dt)
     dh_next = np.zeros((B, H), dt)
     dc_next = np.zeros((B, H), dt)
-    matmul, add, mul = np.matmul, np.add, np.multiply
-    for t in range(T - 1, -1, -1):
-        dh, dc, Dt = d_hidden[t], d_cell[t], D[t]
-        add(d_h[t], dh_next, dh)
-        mul(dh, K[t], dc)
-        add(dc, dc_next, dc)
-        if d_c is not None:
-            add(dc, d_c[t], dc)
-        if keep is not None:                     # c_t = keep ⊙ (…); h_t = 0 there already
-            dc = dc * keep[t]
-        mul(Dt[:, :3], dc[:, None, :], Dt[:, :3])
-        mul(Dt[:, 3], dh, Dt[:, 3])
-        matmul(Dt.reshape(B, 4 * H), w_hh, dh_next)
-        mul(dc, f[t], dc_next)
-    Dm = D.reshape(T * B, 4 * H)
-    gb = Dm.sum(0)
-    g_hh = Dm[:B].T @ h0
-    if T > 1:
-        g_hh += Dm[B:].T @ h[:-1].reshape((T - 1) * B, H)
-    grads = {
-        "weight_ih": Dm.T @ X.reshape(T * B, I),
-        "weight_hh": g_hh,
-        "bias_ih": gb, "bias_hh": gb.copy(),
-    }
-    dX = (Dm @ w_ih).reshape(T, B, I)
+    matmul, add, sub, mul = np.matmul, np.add, np.subtract, np.multiply
+    for end in range(T, 0, -S):
+        a = max(0, end - S)
+        n = end - a
+        Dc, Kc = D[:n], K[:n]
+        Di, Df, Dg, Do = Dc[:, :, 0], Dc[:, :, 1], Dc[:, :, 2], Dc[:, :, 3]
+        ic, fc, gc, oc, tcc = i[a:end], f[a:end], g[a:end], o[a:end], tc[a:end]
+        sub(1.0, ic, Di)
+        Di *= ic
+        Di *= gc
+        sub(1.0, fc, Df)
+        Df *= fc
+        if a == 0:
+            Df[0] *= c0
+            Df[1:] *= c[:end - 1]
+        else:
+            Df *= c[a - 1:end - 1]
+        mul(gc, gc, Dg)
+        sub(1.0, Dg, Dg)
+        Dg *= ic
+        sub(1.0, oc, Do)
+        Do *= oc
+        Do *= tcc
+        if mask is not None:
+            Dc[mask[a:end]] = 0.0
+        mul(tcc, tcc, Kc)
+        sub(1.0, Kc, Kc)
+        Kc *= oc
+        for t in range(end - 1, a - 1, -1):
+            j = t - a
+            dh, dc, Dt = d_hidden[t], d_cell[t], Dc[j]
+            add(d_h[t], dh_next, dh)
+            mul(dh, Kc[j], dc)
+            add(dc, dc_next, dc)
+            if d_c is not None:
+                add(dc, d_c[t], dc)
+            if keep is not None:                 # c_t = keep ⊙ (…); h_t = 0 there already
+                dc = dc * keep[t]
+            mul(Dt[:, :3], dc[:, None, :], Dt[:, :3])
+            mul(Dt[:, 3], dh, Dt[:, 3])
+            matmul(Dt.reshape(B, 4 * H), w_hh, dh_next)
+            mul(dc, f[t], dc_next)
+        Dm = Dc.reshape(n * B, 4 * H)
+        g_ih += Dm.T @ X[a:end].reshape(n * B, I)
+        if a == 0:
+            g_hh += Dm[:B].T @ h0
+            if n > 1:
+                g_hh += Dm[B:].T @ h[:end - 1].reshape((n - 1) * B, H)
+        else:
+            g_hh += Dm.T @ h[a - 1:end - 1].reshape(n * B, H)
+        gb += Dm.sum(0)
+        matmul(Dm, w_ih, dX[a:end].reshape(n * B, I))
+    grads = {"weight_ih": g_ih, "weight_hh": g_hh, "bias_ih": gb, "bias_hh": gb.copy()}
     return dX, grads, dh_next, dc_next, d_hidden, d_cell

@@ -128,3 +128,11 @@ def test_silenced_units_pass_no_gradient_back():
     """A unit silenced at every step keeps no memory: its c0 gets no gradient."""
     g = check("lstm", layers=1, batch=2, d_cell=True, overrides=(silence([2]),))
     assert np.all(g["c0"][..., 2] == 0)
+
+
+@pytest.mark.parametrize("ovs", [(), LSTM_OVERRIDES[0], LSTM_OVERRIDES[4]], ids=["plain", "clamp", "silence"])
+def test_lstm_backward_in_chunks_of_one_step(ovs, monkeypatch):
+    """The LSTM's BPTT runs in chunks of steps; force one step per chunk."""
+    from lstm_core import lstm
+    monkeypatch.setattr(lstm, "CHUNK", 1)
+    check("lstm", layers=2, batch=2, d_cell=True, out=2, overrides=ovs)

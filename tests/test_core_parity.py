@@ -213,3 +213,11 @@ def test_live_round_trip_through_torch(kind):
     x = np.random.default_rng(0).standard_normal((9, 3))
     out, _ = net(torch.tensor(x))
     assert max_abs_err(back.forward(x)["hidden"], out.detach().numpy()) < FWD_TOL
+
+
+@pytest.mark.parametrize("name", [c for c in CASES if c.startswith("lstm")])
+def test_golden_backward_in_small_chunks(name, monkeypatch):
+    """LSTM BPTT works through chunks of steps; one step per chunk gives the same gradients."""
+    from lstm_core import lstm
+    monkeypatch.setattr(lstm, "CHUNK", 1)
+    test_golden_backward(name)
