@@ -114,8 +114,6 @@ def test_same_input_shares_one_read_only_result():
                 values[0, 0] = 1.0
 
 
-@pytest.mark.xfail(strict=True, reason="explorer/model_source.py compute(): Run.encoded.X is a writable array shared "
-                   "by every session that typed the same input (cache_resource); set enc.X.flags.writeable = False")
 def test_shared_inputs_are_read_only_too():
     a = session(seq="shared input", lang="en")
     b = session(seq="shared input", lang="zh")
