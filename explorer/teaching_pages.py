@@ -88,7 +88,17 @@ def _influence(kind, hidden, seed, fb, _X, xkey):
     return analysis.first_token_influence(model, _X)
 
 
+INFLUENCE_BUDGET = 100_000    # steps² × units; the exact influence matrix costs about that many unit-steps of BPTT
+
+
+def influence_steps(T, hidden):
+    """How many leading steps ``influence`` measures: all T while T²·H stays within the budget, at least 10."""
+    return int(min(T, max(10, np.sqrt(INFLUENCE_BUDGET / hidden))))
+
+
 def influence(kind, X, hidden, seed, fb=1.0):
+    """``analysis.first_token_influence`` on the first ``influence_steps`` steps of X (cached)."""
+    X = X[: influence_steps(len(X), hidden)]
     return _influence(kind, hidden, seed, fb, X, _key(X))
 
 

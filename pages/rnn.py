@@ -33,7 +33,9 @@ st.plotly_chart(TP.heatmap(trace["hidden"], tokens, "hidden", lang, cell="rnn"))
 st.subheader(tr("rnn.mix"))
 st.markdown(tr("rnn.mix_text"))
 fi = TP.influence("rnn", X, view.hidden, view.seed)
-st.plotly_chart(TF.influence_heatmap(fi["matrix"], tokens, lang))
+if len(fi["share"]) < len(tokens):
+    st.caption(tr("rnn.influence_cut", n=len(fi["share"]), hidden=H))
+st.plotly_chart(TF.influence_heatmap(fi["matrix"], tokens[: len(fi["share"])], lang))
 share = fi["share"]
 if len(share) > 10:
     st.markdown(tr("rnn.share_text", d1=TP.percent(share[1]), d5=TP.percent(share[5]), d10=TP.percent(share[10])))

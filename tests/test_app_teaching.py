@@ -233,3 +233,13 @@ def test_before_and_after_heatmaps_share_one_colour_range():
     after = np.array([[5.0, -1], [0, 0], [1, 2]])
     a, b = TP.heatmap_pair(before, after, list("abc"), "cell", "en")
     assert (a.data[0].zmin, a.data[0].zmax) == (b.data[0].zmin, b.data[0].zmax) == (-5.0, 5.0)
+
+
+def test_influence_is_measured_on_a_bounded_prefix():
+    assert TP.influence_steps(30, 8) == 30
+    assert TP.influence_steps(500, 512) == 13
+    assert TP.influence_steps(500, 1) == 316 and TP.influence_steps(5, 512) == 5
+    at = open_page("rnn", lang="en", seq="ab" * 30, hidden=256)
+    assert_clean(at, "en")
+    n = TP.influence_steps(60, 256)
+    assert any(f"first {n} steps" in c.value for c in at.caption)
