@@ -218,3 +218,14 @@ def test_recall_from_presets():
     assert out["results"]["lstm"]["accuracy"][1] > 0.9           # the trained LSTM bridges 60 dots
     assert out["settings"]["trained_gaps"][1] >= 60
     assert out["chance"] == pytest.approx(1 / out["settings"]["symbols"])
+
+
+@pytest.mark.parametrize("sizes", [(3, 5, 1), (7, 2, 3), (10_000, 1024, 4)])
+def test_param_counts_match_real_models(sizes):
+    I, H, L = sizes
+    counts = A.param_counts(I, H, L)
+    for kind, n in counts.items():
+        per_layer = lambda i: lstm_core.CELLS[kind].gates * (H * i + H * H + 2 * H)  # noqa: E731
+        assert n == per_layer(I) + (L - 1) * per_layer(H)
+        if I * H < 10_000:
+            assert n == lstm_core.CELLS[kind].init(I, H, num_layers=L).param_count()
