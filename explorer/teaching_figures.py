@@ -173,13 +173,14 @@ def unrolled_diagram(tokens, lang, values=None, max_steps=8):
         fig.add_shape(type="rect", x0=k - 0.3, x1=k + 0.3, y0=0.7, y1=1.3, fillcolor=fill,
                       line=dict(color="#333", width=1.5), layer="below")
         label = f"h<sup>{k + 1}</sup>" + ("" if v is None else f"<br>{v:+.2f}")
-        fig.add_annotation(x=k, y=1.0, text=label, showarrow=False, font=dict(size=14))
-        fig.add_annotation(x=k, y=0.0, text=_short(tokens[k]), showarrow=False, font=dict(size=15),
+        ink = "white" if v is not None and abs(v) > 0.6 else "#222"      # readable on dark and light boxes
+        fig.add_annotation(x=k, y=1.0, text=label, showarrow=False, font=dict(size=14, color=ink))
+        fig.add_annotation(x=k, y=0.0, text=_short(tokens[k]), showarrow=False, font=dict(size=15, color="#222"),
                            bgcolor="#fff8dc", bordercolor="#c9a227", borderpad=4)
-        fig.add_annotation(x=k, y=-0.35, text=f"x<sup>{k + 1}</sup>", showarrow=False, font=dict(size=12))
+        fig.add_annotation(x=k, y=-0.35, text=f"x<sup>{k + 1}</sup>", showarrow=False, font=dict(size=12, color="#222"))
         fig.add_annotation(x=k, y=0.68, ax=k, ay=0.18, **arrow)
         fig.add_annotation(x=k, y=1.85, ax=k, ay=1.32, **arrow)
-        fig.add_annotation(x=k, y=2.05, text=f"y<sup>{k + 1}</sup>", showarrow=False, font=dict(size=13))
+        fig.add_annotation(x=k, y=2.05, text=f"y<sup>{k + 1}</sup>", showarrow=False, font=dict(size=13, color="#222"))
         fig.add_annotation(x=k + 0.68, y=1.0, ax=k + 0.32, ay=1.0, **arrow)
     fig.add_annotation(x=-0.32, y=1.0, ax=-0.75, ay=1.0, **arrow)
     fig.add_annotation(x=-0.8, y=1.0, text="h<sup>0</sup>", showarrow=False, xanchor="right")
