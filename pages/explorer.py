@@ -113,8 +113,9 @@ if fitted.unit != unit:
     ctx.update(unit=unit)
 
 seed_widget("w_anim", "step")
-anim = st.segmented_control(tr("explorer.view"), ("step", "animate"), key="w_anim",
-                            format_func=lambda v: tr(f"explorer.view.{v}"))
+c_view, c_play = st.columns([3, 1], vertical_alignment="bottom")
+anim = c_view.segmented_control(tr("explorer.view"), ("step", "animate"), key="w_anim",
+                                format_func=lambda v: tr(f"explorer.view.{v}"))
 
 
 # ------------------------------------------------------------------ time (server-side stepping)
@@ -123,10 +124,11 @@ def press(action):
 
 
 def toggle_play():
+    """Play/pause sits outside the fragment: its click reruns the page, which re-creates the
+    fragment with or without its timer (run_every)."""
     st.session_state["playing"] = not st.session_state.get("playing", False)
     if st.session_state["playing"] and st.session_state.get("w_t", 1) >= T:
         st.session_state["w_t"] = 0   # the first tick shows step 1
-    st.session_state["full_rerun"] = True
 
 
 def jump_to_token():
@@ -144,13 +146,14 @@ def stage_label(stage):
 
 
 playing = st.session_state.get("playing", False) and anim != "animate"
+if anim != "animate":
+    c_play.button(tr("explorer.pause" if playing else "explorer.play"), on_click=toggle_play, key="b_play",
+                  width="stretch", type="primary")
 step_figs = st.session_state.setdefault("step_figures", StepFigures())   # per session: moves cursors only
 
 
 @st.fragment(run_every=0.8 if playing else None)
 def step_view():
-    if st.session_state.pop("full_rerun", False):
-        st.rerun()
     now = st.session_state.get("w_t", ctx.view.t)
     if playing:   # one step per tick; stop at the end
         if now >= T:
@@ -158,19 +161,15 @@ def step_view():
             st.rerun()
         now += 1
     st.session_state["w_t"] = min(max(now, 1), T)
-    buttons = st.columns([1, 1, 1, 1, 1, 3])
-    buttons[0].button(tr("explorer.first"), on_click=press, args=("first",), key="b_first", width="stretch")
-    buttons[1].button(tr("explorer.prev"), on_click=press, args=("prev",), key="b_prev", width="stretch")
-    buttons[2].button(tr("explorer.pause" if playing else "explorer.play"), on_click=toggle_play, key="b_play",
-                      width="stretch", type="primary")
-    buttons[3].button(tr("explorer.next"), on_click=press, args=("next",), key="b_next", width="stretch")
-    buttons[4].button(tr("explorer.last"), on_click=press, args=("last",), key="b_last", width="stretch")
+    buttons = st.columns([1, 1, 1, 1, 4])
+    for col, action in zip(buttons, ("first", "prev", "next", "last")):
+        col.button(tr(f"explorer.{action}"), on_click=press, args=(action,), key=f"b_{action}", width="stretch")
     t = st.slider(tr("explorer.step"), 1, max(T, 2), key="w_t", disabled=T < 2)
     t = min(t, T)
     s = t - 1
+    ctx.update(t=t)
     token = state.md_escape(parsing.display_token(tokens[s]))
     st.markdown(tr("explorer.now", t=t, steps=T, token=token, unit=unit))
-    ctx.update(t=t)
 
     st.plotly_chart(step_figs.heatmaps(run, layer_ix, names, units, lang, s), key="heatmaps", width="stretch")
     st.caption(tr("explorer.strip_help", unit=unit, value=value_label(color_by)))
