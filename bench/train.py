@@ -33,17 +33,23 @@ T, B, H, I, O = 50, 32, 64, 16, 16
 
 def _median_times(fns, reps, inner):
     """Median seconds per call of each function, timed in alternation (A, B, A, B …)
-    so that a burst of load on the shared machine hits both sides alike."""
+    so that a burst of load on the shared machine hits both sides alike.
+
+    Returns [(cpu, wall), …]: CPU time of this process (all its threads) and
+    wall-clock time. On a machine shared with other jobs the CPU time is the
+    steadier measure of the work done; both are reported.
+    """
     for fn in fns:
         fn()  # warm up
-    out = [[] for _ in fns]
+    out = [([], []) for _ in fns]
     for _ in range(reps):
-        for fn, times in zip(fns, out):
-            t = time.perf_counter()
+        for fn, (cpu, wall) in zip(fns, out):
+            c, w = time.process_time(), time.perf_counter()
             for _ in range(inner):
                 fn()
-            times.append((time.perf_counter() - t) / inner)
-    return [statistics.median(t) for t in out]
+            cpu.append((time.process_time() - c) / inner)
+            wall.append((time.perf_counter() - w) / inner)
+    return [(statistics.median(c), statistics.median(w)) for c, w in out]
 
 
 def numpy_step(cell, dtype, rng):
@@ -92,17 +98,21 @@ def bench_step(reps=9, inner=5, cells=("lstm", "gru", "rnn")):
     except ImportError:
         have_torch = False
     print(f"One training step (forward + backward + clip + Adam), T={T}, B={B}, H={H}, I={I}, "
-          f"O={O}, cross-entropy on every step; median of {reps} alternating rounds of {inner}, one thread each\n")
-    print("| cell | dtype | NumPy ms | torch ms | NumPy / torch |")
+          f"O={O}, cross-entropy on every step; median of {reps} alternating rounds of {inner}, one thread "
+          f"each; CPU ms = this process's CPU time per step (steady under other users' load), wall ms in "
+          f"brackets\n")
+    print("| cell | dtype | NumPy CPU ms (wall) | torch CPU ms (wall) | NumPy / torch (CPU) |")
     print("| --- | --- | ---: | ---: | ---: |")
     rng = np.random.default_rng(0)
     rows = []
+    nan = (float("nan"), float("nan"))
     for cell in cells:
         for dtype in (np.float32, np.float64):
             fns = [numpy_step(cell, dtype, rng)] + ([torch_step(cell, dtype, rng)] if have_torch else [])
-            a, b = ([t * 1e3 for t in _median_times(fns, reps, inner)] + [float("nan")])[:2]
+            a, b = ([(c * 1e3, w * 1e3) for c, w in _median_times(fns, reps, inner)] + [nan])[:2]
             rows.append((cell, np.dtype(dtype).name, a, b))
-            print(f"| {cell} | {np.dtype(dtype).name} | {a:.2f} | {b:.2f} | {a / b:.2f}× |", flush=True)
+            print(f"| {cell} | {np.dtype(dtype).name} | {a[0]:.2f} ({a[1]:.2f}) | {b[0]:.2f} ({b[1]:.2f}) "
+                  f"| {a[0] / b[0]:.2f}× |", flush=True)
     return rows
 
 
