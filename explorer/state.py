@@ -36,6 +36,7 @@ from .i18n import DEFAULT_LANG, LANGS
 CELLS = ("lstm", "gru", "rnn")
 MODES = ("chars", "words", "numbers")
 ENCODINGS = ("embedding", "onehot_sequence", "onehot_model")
+MAX_STEPS = 2000          # = explorer.parsing.MAX_TOKENS, the longest sequence
 MAX_SEQ_CHARS = 50_000     # a URL longer than this is cut (the parser then names the token limit)
 
 # name -> (lowest, highest) for the numeric parameters
@@ -44,7 +45,7 @@ RANGES = {
     "layers": (1, 4),
     "seed": (0, 2**31 - 1),
     "fb": (-10.0, 10.0),
-    "t": (1, 1_000_000),
+    "t": (1, MAX_STEPS),
     "unit": (0, 511),
 }
 CHOICES = {"mode": MODES, "cell": CELLS, "enc": ENCODINGS, "lang": LANGS}

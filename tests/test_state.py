@@ -74,6 +74,7 @@ def test_move():
 
 def test_choices_match_the_parser():
     assert state.MODES == parsing.MODES and state.ENCODINGS == parsing.ENCODINGS
+    assert state.MAX_STEPS == parsing.MAX_TOKENS
 
 
 def test_examples_parse():
