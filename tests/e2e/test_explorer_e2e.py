@@ -161,3 +161,33 @@ def test_click_a_token_to_jump_to_its_step(server, page, shots):
     assert step_text(page).startswith("Step 7 of 10"), step_text(page)
     url_has(page, "t=7")
     page.screenshot(path=str(shots / "token_click_en.png"), full_page=True)
+
+
+def test_upload_a_weight_file_and_a_bad_one(server, page, shots, tmp_path):
+    import lstm_core
+    from lstm_core.weights import save
+    good = tmp_path / "tiny_gru.safetensors"
+    save(lstm_core.GRU.init(16, 5, seed=1), good)
+    bad = tmp_path / "notes.npz"
+    bad.write_bytes(b"this is not a weight file")
+
+    page.goto(server.url("/explorer?lang=en&seq=" + quote("upload test")))
+    settle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Upload a weight file").click()
+    settle(page)
+    sidebar.locator('input[type="file"]').set_input_files(str(good))
+    settle(page, 1500)
+    no_exception(page)
+    assert sidebar.get_by_text("Using the weights from").count() == 1
+    assert page.get_by_text(re.compile(r"GRU, H = 5")).count() >= 1
+    heatmaps_drawn(page)
+
+    sidebar.locator('input[type="file"]').set_input_files(str(bad))
+    settle(page, 1500)
+    no_exception(page)
+    error = sidebar.locator('[data-testid="stAlertContentError"]').first.inner_text()
+    assert "notes.npz" in error and "could not be used as weights" in error
+    assert page.get_by_text(re.compile(r"GRU, H = 5")).count() >= 1      # the last good model still shows
+    heatmaps_drawn(page)
+    page.screenshot(path=str(shots / "upload_en.png"), full_page=True)
