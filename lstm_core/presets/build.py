@@ -103,7 +103,7 @@ def look(model, task, res):
                             f"(r = {r:+.2f}).",
                       "zh": f"看单元 {u} 的 {v}：它在第一个 X/Y 处取定正负号，并一直保持到“E”（r = {r:+.2f}）。"}
     texts = {
-        "adding": ("collects the marked numbers: it follows the running sum", "收集带标记的数：它跟着已加的和走"),
+        "adding": ("collects the marked numbers and follows the running sum", "收集带标记的数，跟着已加的和走"),
         "brackets": ("counts open brackets", "在数未闭合的括号"),
         "parity": ("flips with every '1', so it tracks the parity", "每遇到“1”就翻转，由此记住奇偶"),
         "charlm": ("tracks the position since the last space or punctuation mark", "记着距上一个空格或标点的位置"),
