@@ -222,7 +222,8 @@ def recall_chart(results, lang, chance=None):
         fig.add_hline(y=chance, line=dict(color="#999", dash="dot"), annotation_text=t("tf.chance", lang),
                       annotation_position="bottom right")
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%")
-    fig.update_xaxes(type="log")          # gaps grow roughly geometrically (1, 5, 10, … 200)
+    gaps = sorted({g for r in results.values() for g in r["gaps"]})
+    fig.update_xaxes(type="log", tickvals=gaps, ticktext=[str(g) for g in gaps])   # gaps grow geometrically
     return _layout(fig, t("tf.recall_title", lang), t("tf.recall_x", lang), t("tf.recall_y", lang))
 
 
