@@ -105,7 +105,7 @@ def influence(kind, X, hidden, seed, fb=1.0):
 @st.cache_resource(**CACHE)
 def _compare(hidden, seed, fb, weight_scale, _X, xkey):
     return analysis.compare_cells(_X.shape[1], hidden, seed, _X, weight_scale=weight_scale, forget_bias=fb,
-                                  influence=False)
+                                  influence=False, output_size=_X.shape[1])   # y: one softmax value per input
 
 
 def compare(X, hidden, seed, fb, weight_scale):

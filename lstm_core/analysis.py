@@ -193,18 +193,19 @@ def gate_saturation(trace, low=0.1, high=0.9, layer=-1):
 
 # --------------------------------------------------------------- compare
 def compare_cells(input_size, hidden_size, seed, xs, weight_scale=1.0, forget_bias=1.0,
-                  kinds=("rnn", "gru", "lstm"), influence=True):
+                  kinds=("rnn", "gru", "lstm"), influence=True, output_size=None):
     """RNN, GRU and LSTM with the same sizes and seed, measured on the same ``xs``.
 
     Returns {kind: {"model", "trace", "gradient" (``gradient_flow``),
     "change" (``state_change``), "influence" (``first_token_influence`` or
     None), "params" (``param_count()``)}}. ``forget_bias`` is the LSTM's
-    initial forget bias (see ``LSTM._after_init``).
+    initial forget bias (see ``LSTM._after_init``); ``output_size`` adds a
+    softmax output layer y = softmax(W' h) (not used by the measurements).
     """
     out = {}
     for kind in kinds:
         kw = {"forget_bias": forget_bias} if kind == "lstm" else {}
-        model = models.CELLS[kind].init(input_size, hidden_size, seed=seed, **kw)
+        model = models.CELLS[kind].init(input_size, hidden_size, seed=seed, output_size=output_size, **kw)
         trace = model.forward(xs)
         out[kind] = {
             "model": model, "trace": trace,

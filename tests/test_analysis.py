@@ -229,3 +229,12 @@ def test_param_counts_match_real_models(sizes):
         assert n == per_layer(I) + (L - 1) * per_layer(H)
         if I * H < 10_000:
             assert n == lstm_core.CELLS[kind].init(I, H, num_layers=L).param_count()
+
+
+def test_compare_cells_output_layer_does_not_change_the_measurements():
+    xs = _seq(T=8)
+    plain = A.compare_cells(4, 3, 2, xs, influence=False)
+    with_y = A.compare_cells(4, 3, 2, xs, influence=False, output_size=4)
+    for kind in plain:
+        assert with_y[kind]["trace"].y.shape == (8, 4)
+        np.testing.assert_allclose(with_y[kind]["gradient"]["grad_hidden"], plain[kind]["gradient"]["grad_hidden"])
