@@ -88,12 +88,13 @@ def _influence(kind, hidden, seed, fb, _X, xkey):
     return analysis.first_token_influence(model, _X)
 
 
-INFLUENCE_BUDGET = 100_000    # steps² × units; the exact influence matrix costs about that many unit-steps of BPTT
+INFLUENCE_WORK = 5e9    # multiply-adds: the exact influence matrix costs about T²·H³ (T backward passes of T steps,
+                        # each a batch of H copies times the H×H recurrent matrix); ~5 s of one core
 
 
 def influence_steps(T, hidden):
-    """How many leading steps ``influence`` measures: all T while T²·H stays within the budget, at least 10."""
-    return int(min(T, max(10, np.sqrt(INFLUENCE_BUDGET / hidden))))
+    """How many leading steps ``influence`` measures: all T while T²·H³ stays within the budget."""
+    return int(min(T, np.sqrt(INFLUENCE_WORK / float(hidden) ** 3)))
 
 
 def influence(kind, X, hidden, seed, fb=1.0):

@@ -236,9 +236,12 @@ def test_before_and_after_heatmaps_share_one_colour_range():
 
 
 def test_influence_is_measured_on_a_bounded_prefix():
-    assert TP.influence_steps(30, 8) == 30
-    assert TP.influence_steps(500, 512) == 13
-    assert TP.influence_steps(500, 1) == 316 and TP.influence_steps(5, 512) == 5
+    assert TP.influence_steps(30, 16) == 30
+    assert TP.influence_steps(500, 512) == 6 and TP.influence_steps(500, 128) == 48
+    assert TP.influence_steps(3, 512) == 3
+    for H in (1, 8, 64, 128, 256, 512):                      # T²·H³ within the budget, at least a few steps
+        n = TP.influence_steps(120, H)
+        assert n ** 2 * H ** 3 <= TP.INFLUENCE_WORK and n >= 6
     at = open_page("rnn", lang="en", seq="ab" * 30, hidden=256)
     assert_clean(at, "en")
     n = TP.influence_steps(60, 256)

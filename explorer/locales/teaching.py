@@ -44,8 +44,8 @@ EN = {
                       "On this sequence it is {d1} one step later, {d5} five steps later and {d10} ten steps later: "
                       "the past is mixed in again and again through $W_h$ and tanh, and each pass shrinks it.",
     "rnn.share_short": "On this sequence the share is {d1} one step later.",
-    "rnn.influence_cut": "Measured on the first {n} steps: with {hidden} units, every further step costs noticeably "
-                         "more time, and the fading is already clear by then.",
+    "rnn.influence_cut": "Measured on the first {n} steps: the cost grows with the steps squared times the units cubed, "
+                         "so with {hidden} units the view stops there (a smaller hidden size shows more steps).",
     "rnn.next": "Why that fading matters, and what the LSTM does about it, is on the **Long-term memory** page.",
     # ----------------------------------------------------------- LSTM cell page
     "cell.title": "One LSTM step, by hand",
@@ -259,7 +259,7 @@ ZH = {
                       "在这条序列上，一步之后是 {d1}，五步之后是 {d5}，十步之后是 {d10}："
                       "过去一次又一次地经过 $W_h$ 和 tanh 重新混合，每经过一次就缩小一些。",
     "rnn.share_short": "在这条序列上，一步之后的份额是 {d1}。",
-    "rnn.influence_cut": "只在前 {n} 步上测量：有 {hidden} 个单元时，每多一步都要明显多花时间，而到这里衰减已经很清楚了。",
+    "rnn.influence_cut": "只在前 {n} 步上测量：计算量随步数的平方乘以单元数的立方增长，所以有 {hidden} 个单元时只看到这里（隐藏维度小一些就能看到更多步）。",
     "rnn.next": "这种衰减为什么要紧、LSTM 又怎样应对，请看 **长期记忆** 页。",
     # ----------------------------------------------------------- LSTM cell page
     "cell.title": "亲手算一步 LSTM",
