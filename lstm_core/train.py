@@ -152,7 +152,8 @@ class Trainer:
 
         Events (dicts, "kind" first):
           progress  step, loss, accuracy (means over the last ``log_every``
-                    training batches), elapsed seconds — every ``log_every`` steps;
+                    training batches), elapsed seconds — every ``log_every`` steps,
+                    and once more for the last steps when the run ends between;
           snapshot  step, values (see ``snapshot``) — at step 0 and every
                     ``snapshot_every`` steps, if given;
           eval      step, loss, accuracy on held-out data, elapsed — every
@@ -200,6 +201,11 @@ class Trainer:
             if max_seconds is not None and time.perf_counter() - run_start >= max_seconds:
                 reason = "time"
                 break
+        if ls:   # the steps since the last report, when the run ended between reports
+            point = {"kind": "progress", "step": self.steps, "loss": float(np.mean(ls)),
+                     "accuracy": float(np.mean(accs)), "elapsed": self.seconds}
+            self.history.append((self.steps, point["loss"], point["accuracy"], point["elapsed"]))
+            yield point
         yield {"kind": "done", "step": self.steps, "elapsed": self.seconds, "reason": reason}
 
     def fit(self, steps, **kw):
@@ -269,13 +275,15 @@ def main(argv=None):
         tr = Trainer(task, cell=a.cell, hidden=a.hidden, seed=a.seed, lr=a.lr, batch=a.batch, clip=a.clip,
                      forget_bias=a.forget_bias, dtype=np.dtype(a.dtype).type)
         _whole_steps(a.steps)
-        best, shown = None, -1.0
+        best, shown, last = None, -1.0, None
         for ev in tr.run(a.steps, max_seconds=a.max_seconds, eval_every=a.eval_every,
                          target_accuracy=a.target_accuracy):
-            if ev["kind"] == "progress" and not a.quiet and (ev["elapsed"] - shown >= 0.25
-                                                              or ev["step"] == a.steps):
-                shown = ev["elapsed"]
-                sys.stderr.write(_bar(ev["step"], a.steps, ev["loss"], ev["accuracy"], ev["elapsed"]))
+            if ev["kind"] == "progress":
+                last = ev
+            if not a.quiet and ((ev["kind"] == "progress" and ev["elapsed"] - shown >= 0.25)
+                                or (ev["kind"] == "done" and last is not None)):
+                shown = last["elapsed"]
+                sys.stderr.write(_bar(last["step"], a.steps, last["loss"], last["accuracy"], last["elapsed"]))
                 sys.stderr.flush()
             if ev["kind"] == "eval" and (best is None or ev["accuracy"] >= best[1]):
                 best = (ev["step"], ev["accuracy"], ev["elapsed"])

@@ -119,7 +119,9 @@ def test_run_yields_progress_snapshots_and_can_stop():
     it = tr.run(1000)
     next(it)
     tr.stop()
-    assert [e for e in it][-1]["reason"] == "stopped"
+    rest = list(it)
+    assert rest[-1]["reason"] == "stopped"
+    assert rest[-2]["kind"] == "progress" and rest[-2]["step"] == tr.steps   # the last steps are reported
     before = tr.steps
     last = list(tr.run(10_000, max_seconds=0.3))[-1]
     assert last["reason"] == "time" and before < last["step"] < before + 10_000
