@@ -123,11 +123,12 @@ def press(action):
     st.session_state["w_t"] = state.move(st.session_state["w_t"], action, T)
 
 
-def toggle_play():
-    """Play/pause sits outside the fragment: its click reruns the page, which re-creates the
-    fragment with or without its timer (run_every)."""
-    st.session_state["playing"] = not st.session_state.get("playing", False)
-    if st.session_state["playing"] and st.session_state.get("w_t", 1) >= T:
+def set_playing(on):
+    """Play and pause are two buttons that set, not toggle, the state: a click Streamlit happens to
+    deliver twice (a timer tick racing it) cannot undo itself. They sit outside the fragment, so a
+    click reruns the page, which re-creates the fragment with or without its timer (run_every)."""
+    st.session_state["playing"] = on
+    if on and st.session_state.get("w_t", 1) >= T:
         st.session_state["w_t"] = 0   # the first tick shows step 1
 
 
@@ -147,8 +148,11 @@ def stage_label(stage):
 
 playing = st.session_state.get("playing", False) and anim != "animate"
 if anim != "animate":
-    c_play.button(tr("explorer.pause" if playing else "explorer.play"), on_click=toggle_play, key="b_play",
-                  width="stretch", type="primary")
+    if playing:
+        c_play.button(tr("explorer.pause"), on_click=set_playing, args=(False,), key="b_pause", width="stretch")
+    else:
+        c_play.button(tr("explorer.play"), on_click=set_playing, args=(True,), key="b_play", width="stretch",
+                      type="primary")
 step_figs = st.session_state.setdefault("step_figures", StepFigures())   # per session: moves cursors only
 
 

@@ -175,9 +175,10 @@ def test_play_toggles():
     at = open_page(seq="abcdef", lang="en")
     at.button(key="b_play").click().run()
     assert at.session_state["playing"] is True
-    assert at.button(key="b_play").label == t("explorer.pause", "en")
-    at.button(key="b_play").click().run()
+    assert at.button(key="b_pause").label == t("explorer.pause", "en")
+    at.button(key="b_pause").click().run()
     assert at.session_state["playing"] is False
+    assert at.button(key="b_play").label == t("explorer.play", "en")
     assert_clean(at)
 
 
