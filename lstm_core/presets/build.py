@@ -118,6 +118,23 @@ def look(model, task, res):
                   "zh": f"看单元 {u} 的 {v}：它{zh}（r = {r:+.2f}）。"}
 
 
+CORE_FILES = ("lstm_core/models.py", "lstm_core/lstm.py", "lstm_core/gru.py", "lstm_core/rnn.py",
+              "lstm_core/activations.py", "lstm_core/train.py", "lstm_core/tasks.py", "lstm_core/losses.py",
+              "lstm_core/optim.py")
+
+
+def core_commit():
+    """The last commit that touched the arithmetic: bit-identical rebuilds need the same one
+    (a change in summation order moves float32 weights by ~1e-4)."""
+    import subprocess
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%h", "--", *CORE_FILES], cwd=HERE.parent.parent,
+                             capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def build_one(name, args):
     out = HERE / f"{name}.npz"
     argv = [*args, "--seed", "0", "--out", str(out)]
@@ -135,7 +152,7 @@ def build_one(name, args):
             "loss": res["loss"], "chance": round(task.strict().chance(), 3), "steps": res["steps"],
             "train_seconds": res["seconds"], "bytes": size, "unit": unit, "r": None if r is None else round(r, 3),
             "command": "python -m lstm_core.train " + shlex.join(shown), "look": line,
-            "note": task.note, "latent": task.latent_name}
+            "note": task.note, "latent": task.latent_name, "core_commit": core_commit()}
 
 
 def relook(entry):
