@@ -171,16 +171,30 @@ def trace_npz(run: Run) -> bytes:
     return buf.getvalue()
 
 
-def trace_csv(run: Run) -> str:
-    """Long format, one value per row: layer, step (1-based), token, unit, quantity, value."""
-    lines = ["layer,step,token,unit,quantity,value"]
+CSV_MAX_ROWS = 2_000_000   # ≈ 60 MB of CSV; larger traces are offered as .npz only
+
+
+def csv_rows(run: Run) -> int:
+    """Rows (values) the long-format CSV of ``run`` would have."""
+    return sum(int(np.size(values)) for layer in run.trace.layers for values in layer.values())
+
+
+def trace_csv_bytes(run: Run) -> bytes:
+    """Long format, one value per row: layer, step (1-based), token, unit, quantity, value (UTF-8).
+
+    Built as one UTF-8 chunk per (layer, quantity, step) and joined once, so the
+    peak memory is about twice the CSV's size.
+    """
+    chunks = [b"layer,step,token,unit,quantity,value\n"]
     tokens = ['"' + str(tok).replace('"', '""') + '"' for tok in run.tokens]
     for k, layer in enumerate(run.trace.layers):
         for name, values in layer.items():
-            values = np.asarray(values)
-            T, H = values.shape
-            for s in range(T):
-                row = values[s]
+            for s, row in enumerate(np.asarray(values)):
                 prefix = f"{k},{s + 1},{tokens[s]},"
-                lines.extend(f"{prefix}{u},{name},{row[u]:.7g}" for u in range(H))
-    return "\n".join(lines) + "\n"
+                chunks.append("".join(f"{prefix}{u},{name},{v:.7g}\n" for u, v in enumerate(row.tolist())).encode())
+    return b"".join(chunks)
+
+
+def trace_csv(run: Run) -> str:
+    """``trace_csv_bytes`` as text."""
+    return trace_csv_bytes(run).decode("utf-8")

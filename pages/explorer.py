@@ -200,6 +200,9 @@ st.subheader(tr("explorer.export"))
 e1, e2 = st.columns(2)
 e1.download_button(tr("explorer.export_npz"), data=lambda: model_source.trace_npz(run), file_name="trace.npz",
                    mime="application/octet-stream", key="dl_npz", on_click="ignore")
-e2.download_button(tr("explorer.export_csv"), data=lambda: model_source.trace_csv(run), file_name="trace.csv",
-                   mime="text/csv", key="dl_csv", on_click="ignore")
+rows = model_source.csv_rows(run)
+e2.download_button(tr("explorer.export_csv"), data=lambda: model_source.trace_csv_bytes(run), file_name="trace.csv",
+                   mime="text/csv", key="dl_csv", on_click="ignore", disabled=rows > model_source.CSV_MAX_ROWS,
+                   help=tr("explorer.export_csv_too_big", rows=f"{rows:,}", limit=f"{model_source.CSV_MAX_ROWS:,}")
+                   if rows > model_source.CSV_MAX_ROWS else None)
 st.caption(tr("explorer.export_help"))

@@ -278,3 +278,23 @@ def test_models_past_the_weight_budget_are_refused_before_they_are_built(monkeyp
     assert err.value.key == "model.too_many_params" and not built
     for lang in LANGS:
         assert "10,000" in t(err.value.key, lang, **err.value.params)
+
+
+def test_csv_download_peaks_near_its_size_and_large_traces_are_npz_only():
+    import tracemalloc
+    run = model_source.compute(model_source.ModelSpec("lstm", 32, 1), "".join(chr(0x4E00 + i) for i in range(100)),
+                               "chars", "embedding")
+    tracemalloc.start()
+    try:
+        data = model_source.trace_csv_bytes(run)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak <= 2.5 * len(data)
+    assert data.decode("utf-8") == model_source.trace_csv(run)
+    assert data.count(b"\n") == 1 + model_source.csv_rows(run)
+
+    at = open_page(seq="ab" * 500, hidden=400, lang="en")      # 1000 × 400 × 11 values > CSV_MAX_ROWS
+    assert_clean(at)
+    assert model_source.csv_rows(at.session_state["good_run"]) > model_source.CSV_MAX_ROWS
+    assert at.get("download_button")[1].proto.disabled

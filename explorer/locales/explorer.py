@@ -139,6 +139,8 @@ EN = {
     "explorer.export": "Download",
     "explorer.export_npz": "Trace as .npz",
     "explorer.export_csv": "Trace as .csv",
+    "explorer.export_csv_too_big": "This trace has {rows} values, more than the {limit} a .csv may hold here; "
+                                   "download the .npz instead.",
     "explorer.export_help": "Every value of every layer. The .csv has one row per value: layer, step (from 1), "
                             "token, unit, quantity, value. Charts save as PNG from their toolbar (camera icon).",
 }
@@ -259,6 +261,7 @@ ZH = {
     "explorer.export": "下载",
     "explorer.export_npz": "轨迹（.npz）",
     "explorer.export_csv": "轨迹（.csv）",
+    "explorer.export_csv_too_big": "这条轨迹有 {rows} 个数值，超过了 .csv 在这里的上限 {limit}；请改为下载 .npz。",
     "explorer.export_help": "包含每一层的每个数值。.csv 每行一个数值：层、步（从 1 开始）、词元、单元、量、值。"
                             "图表可以从工具栏（相机图标）保存为 PNG。",
 }
