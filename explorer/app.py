@@ -36,6 +36,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+# pandas is loaded fully before any session thread builds a figure: plotly imports it lazily, and a
+# figure built while another thread is half-way through that import fails (tests/test_hosting_threads.py).
+import pandas  # noqa: F401
 import streamlit as st
 
 from . import model_source, state
