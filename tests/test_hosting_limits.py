@@ -121,10 +121,6 @@ def test_influence_cost_of_the_default_view_is_small():
     assert nbytes < 10e6 and work < 1e8
 
 
-@pytest.mark.xfail(strict=True, reason="pages/rnn.py → explorer/teaching_pages.py influence() runs "
-                   "lstm_core.analysis.first_token_influence for any hidden size the URL allows: "
-                   "/rnn?hidden=512 with 120 tokens measured 1.49 GB RSS and > 60 s CPU (H=128: 84 CPU s) — "
-                   "cap H (e.g. ≤ 64) or T for this view, or skip it with a note past a budget")
 def test_rnn_page_keeps_the_influence_view_within_budget(cheap_influence):
     seq = " ".join(f"w{i}" for i in range(150))      # words mode: 150 tokens, the page keeps MAX_STEPS
     at = AppTest.from_file("../explorer_app.py", default_timeout=120)

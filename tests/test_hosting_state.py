@@ -78,7 +78,7 @@ def test_to_query_is_stable(params):
 @given(seq=st.text(max_size=300), mode=st.sampled_from(state.MODES), cell=st.sampled_from(state.CELLS),
        hidden=st.integers(1, 512), layers=st.integers(1, 4), seed=st.integers(0, 2**31 - 1),
        fb=st.sampled_from([-10.0, -1.5, 0.0, 0.25, 1.0, 3.0, 10.0]), enc=st.sampled_from(state.ENCODINGS),
-       step=st.integers(1, 10**6), unit=st.integers(0, 511), lang=st.sampled_from(LANGS))
+       step=st.integers(*state.RANGES["t"]), unit=st.integers(*state.RANGES["unit"]), lang=st.sampled_from(LANGS))
 def test_every_valid_view_survives_the_url(seq, mode, cell, hidden, layers, seed, fb, enc, step, unit, lang):
     view = state.View(seq, mode, cell, hidden, layers, seed, fb, enc, step, unit, lang)
     again, problems = state.parse_query(state.to_query(view))

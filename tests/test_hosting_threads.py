@@ -54,10 +54,6 @@ def test_the_race_is_real_in_this_plotly():
     assert "RACE" in results
 
 
-@pytest.mark.xfail(strict=True, reason="explorer/app.py imports nothing that loads pandas: add `import pandas  "
-                   "# noqa: F401` at its top (every page imports explorer.app before building a figure; "
-                   "a thread that imports it while another does waits on the import lock, so no figure "
-                   "sees a half-imported pandas)")
 def test_every_page_has_pandas_fully_imported_before_any_figure():
     code = "import sys, explorer.app; print('LOADED' if 'pandas' in sys.modules else 'MISSING')"
     assert run(code) == "LOADED"
