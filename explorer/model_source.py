@@ -8,7 +8,8 @@ Three sources, one ``ModelSpec`` (hashable, so it can key a cache):
   width typed as numbers);
 - uploaded: a ``.npz`` / ``.safetensors`` file read by ``lstm_core.load``;
   the spec holds the file's SHA-256, never the per-user upload object;
-- trained presets: ``presets()`` is the hook a later issue fills.
+- trained presets: ``presets()`` lists the shipped ones (``lstm_core/presets``);
+  a model trained on the Train page sits in the session under ``TRAINED``.
 
 ``compute`` is the pure pipeline text → tokens → X (T, I) → Trace; the
 ``cached_*`` wrappers bound memory (``max_entries``, ``ttl``) so a hosted
@@ -26,6 +27,7 @@ import numpy as np
 import streamlit as st
 
 import lstm_core
+import lstm_core.presets
 
 from . import parsing
 
@@ -39,16 +41,27 @@ CACHE_TTL = 3600  # seconds
 
 
 class Preset(NamedTuple):
-    """A trained model offered in the sidebar (filled in by the training issue)."""
+    """A trained model offered in the sidebar (``lstm_core/presets``)."""
 
     id: str
     title_key: str          # catalogue key of its name
     load: object            # () -> lstm_core.Recurrent
+    info: dict = {}         # its manifest entry: task, accuracy, chance, train_seconds, look {en, zh}, …
+
+
+TRAINED = "trained_model"   # session-state key of the model trained on the Train page in this session
+
+
+@st.cache_resource(max_entries=len(lstm_core.presets.names()) or 1, show_spinner=False)
+def load_preset(name: str):
+    """The shipped preset ``name`` (read once per server, shared read-only)."""
+    return lstm_core.presets.load(name)
 
 
 def presets() -> list[Preset]:
-    """Trained presets to offer beside "generated" and "upload". None yet."""
-    return []
+    """Trained presets to offer beside "generated" and "upload", in manifest order."""
+    return [Preset(p["name"], f"preset.{p['name']}", lambda name=p["name"]: load_preset(name), p)
+            for p in lstm_core.presets.manifest()]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ parameter  meaning                                 allowed
 ``t``      current step, **1-based**               1 … T
 ``unit``   chosen unit, 0-based (as in the charts) 0 … H−1
 ``lang``   interface language                      zh, en
+``preset`` a shipped trained model (empty: none)    a name in lstm_core/presets
 =========  ======================================  ==================
 
 ``parse_query`` never raises: a malformed value falls back to the default,
@@ -30,6 +31,8 @@ import math
 import re
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Mapping, NamedTuple
+
+from lstm_core.presets import names as _preset_names
 
 from .i18n import DEFAULT_LANG, LANGS
 
@@ -48,7 +51,8 @@ RANGES = {
     "t": (1, MAX_STEPS),
     "unit": (0, 511),
 }
-CHOICES = {"mode": MODES, "cell": CELLS, "enc": ENCODINGS, "lang": LANGS}
+PRESETS = ("",) + tuple(_preset_names())
+CHOICES = {"mode": MODES, "cell": CELLS, "enc": ENCODINGS, "lang": LANGS, "preset": PRESETS}
 
 
 class Problem(NamedTuple):
@@ -71,6 +75,7 @@ class View:
     t: int = 1
     unit: int = 0
     lang: str = DEFAULT_LANG
+    preset: str = ""
 
     def with_(self, **changes) -> "View":
         return replace(self, **changes)
