@@ -33,7 +33,7 @@ def use_example():
 default_mode, default_seq = state.EXAMPLES[state.DEFAULT_EXAMPLE[lang]]
 seed_widget("w_seq", view.seq or default_seq)
 seed_widget("w_mode", view.mode if view.seq else default_mode)
-left, right = st.columns([3, 1])
+left, right = st.columns([5, 2])
 text = left.text_area(tr("explorer.seq"), key="w_seq", height=90, help=tr("explorer.seq_help"))
 mode = right.radio(tr("explorer.mode"), state.MODES, key="w_mode", horizontal=True,
                    format_func=lambda m: tr(f"explorer.mode.{m}"))
@@ -182,7 +182,7 @@ def step_view():
     fig_col, text_col = st.columns([3, 2])
     fig_col.plotly_chart(step_figs.cell(run, layer_ix, unit, lang, s), key="cell", width="stretch")
     with text_col:
-        st.markdown("#### " + tr("explorer.arithmetic", unit=unit, t=t))
+        st.markdown("**" + tr("explorer.arithmetic", unit=unit, t=t) + "**")
         for stage, line in explain.arithmetic_lines(trace, s, unit, layer=layer_ix):
             st.markdown(f"**{stage_label(stage)}** — `{line}`")
 
