@@ -59,6 +59,7 @@ PAGES = [
     Page("lstm_cell", "pages/lstm_cell.py", "nav.lstm_cell", "🧮"),
     Page("explorer", "pages/explorer.py", "nav.explorer", "🔬"),
     Page("memory", "pages/memory.py", "nav.memory", "⏳"),
+    Page("train", "pages/train.py", "nav.train", "🏋️"),
     Page("gru", "pages/gru.py", "nav.gru", "🔀"),
     Page("gates", "pages/gates.py", "nav.gates", "📊"),
 ]
@@ -146,10 +147,16 @@ def _model_settings(view, lang):
     """Sidebar model picker → (view with the settings, spec, model or None, encodings)."""
     tr = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
     box = st.sidebar.expander(tr("model.header"), expanded=True)
-    sources = ["generated", "upload"] + [p.id for p in model_source.presets()]
-    preset_titles = {p.id: tr(p.title_key) for p in model_source.presets()}
-    source = box.radio(tr("model.source"), sources, key="w_source",
-                       format_func=lambda s: preset_titles.get(s) or tr(f"model.source.{s}"))
+    presets = {p.id: p for p in model_source.presets()}
+    trained = st.session_state.get(model_source.TRAINED)
+    sources = ["generated", "upload"] + list(presets) + (["trained"] if trained else [])
+    if view.preset in presets:
+        seed_widget("w_source", view.preset)
+    if st.session_state.get("w_source") not in sources:
+        st.session_state["w_source"] = "generated"
+    source = box.radio(tr("model.source"), sources, key="w_source", format_func=lambda s: (
+        tr(presets[s].title_key) if s in presets else tr("trained.source") if s == "trained" else
+        tr(f"model.source.{s}")))
 
     model, spec = None, None
     if source == "upload":
@@ -168,10 +175,26 @@ def _model_settings(view, lang):
             box.caption(tr("model.upload_using", name=state.md_escape(name)))
         else:
             box.info(tr("model.upload_none"))
-    elif source in preset_titles:
-        preset = next(p for p in model_source.presets() if p.id == source)
+    elif source in presets:
+        preset = presets[source]
         model = preset.load()
         spec = ModelSpec(cell=model.kind, hidden=model.hidden_size, layers=model.num_layers, preset=preset.id)
+        info = preset.info
+        box.caption(tr("preset.look", look=info["look"][lang]))
+        if info.get("metric") == "accuracy":
+            box.caption(tr("preset.accuracy", acc=info["accuracy"], chance=info["chance"],
+                           secs=info["train_seconds"]))
+        view = _apply_model_choice(view, source, model, None)
+    elif source == "trained":
+        model = trained["model"]
+        spec = ModelSpec(cell=model.kind, hidden=model.hidden_size, layers=model.num_layers,
+                         preset=f"trained:{trained['id']}")
+        box.caption(tr("trained.title", task=tr(f"task.{trained['task']}"), cell=trained["cell"].upper(),
+                       hidden=trained["hidden"], steps=trained["steps"]))
+        view = _apply_model_choice(view, f"trained:{trained['id']}", model, trained["sample"])
+    view = view.with_(preset=source if source in presets else "")
+    if source in ("generated", "upload"):
+        st.session_state["applied_model"] = None   # choosing a trained model again brings its example back
 
     if model is not None:
         d = model.describe()
@@ -210,6 +233,30 @@ def _model_settings(view, lang):
     enc = box.radio(tr("model.encoding"), encodings, key="w_enc", format_func=lambda e: tr(f"model.enc.{e}"),
                     help=tr("model.encoding_help"))
     return view.with_(enc=enc), spec, model, encodings
+
+
+def _apply_model_choice(view, choice, model, sample):
+    """The first time a trained model is chosen: one-hot over its vocabulary and one example of its task
+    in the sequence box (a link's own ``seq`` / ``enc`` win on the session's first run)."""
+    if st.session_state.get("applied_model") == choice:
+        return view
+    first = "applied_model" not in st.session_state
+    st.session_state["applied_model"] = choice
+    if model.meta.get("vocab") and not (first and "enc" in st.query_params):
+        view = view.with_(enc="onehot_model")
+        st.session_state["w_enc"] = "onehot_model"
+    if not (first and "seq" in st.query_params):
+        if sample is None:
+            from lstm_core.tasks import task_from_meta
+
+            from . import train_view
+            try:
+                sample = train_view.sample_text(task_from_meta(model.meta))
+            except (ValueError, TypeError):
+                return view
+        st.session_state["w_mode"], st.session_state["w_seq"] = sample
+        view = view.with_(mode=sample[0], seq=sample[1], t=1)
+    return view
 
 
 def _escaped(params):

@@ -1,0 +1,120 @@
+"""Train page: train a small network on a toy task, live, then look inside it.
+
+Wiring only: settings, the resumable run and its results live in
+explorer.train_view, the charts in explorer.train_figures.
+"""
+import streamlit as st
+
+from explorer import state, train_figures, train_view
+from explorer.app import seed_widget, setup
+from explorer.train_view import CAP_SECONDS, CELLS, CORPORA, TASK_PARAM, Settings
+
+ctx = setup("train")
+tr, lang = ctx.t, ctx.lang
+
+st.title(tr("train.title"))
+st.markdown(tr("train.intro", cap=CAP_SECONDS))
+
+# ------------------------------------------------------------------ settings (seeded once from the URL)
+for key, value in train_view.query_settings(st.query_params.to_dict()).items():
+    seed_widget(key, value)
+c_task, c_param, c_cell, c_hidden, c_lr, c_steps = st.columns([3, 2, 1, 1, 1, 1])
+task = c_task.selectbox(tr("train.task"), list(TASK_PARAM), key="w_t_task", format_func=lambda k: tr(f"task.{k}"))
+pname, pdefault, phi = TASK_PARAM[task]
+if pname == "corpus":
+    if st.session_state.get("w_t_corpus") not in CORPORA:
+        st.session_state["w_t_corpus"] = pdefault
+    param = c_param.radio(tr("train.param.corpus"), CORPORA, key="w_t_corpus", horizontal=True,
+                          format_func=lambda c: {"en": "English", "zh": "中文"}[c])
+else:
+    seed_widget(f"w_t_{task}", pdefault)
+    param = int(c_param.number_input(tr(f"train.param.{pname}"), 0, 10_000, step=1, key=f"w_t_{task}"))
+cell = c_cell.selectbox(tr("train.cell"), CELLS, key="w_t_cell", format_func=str.upper)
+hidden = int(c_hidden.number_input(tr("train.hidden"), 0, 10_000, step=1, key="w_t_hidden"))
+lr = float(c_lr.number_input(tr("train.lr"), 0.0, 10.0, step=0.001, format="%.4f", key="w_t_lr"))
+steps = int(c_steps.number_input(tr("train.steps"), 0, 1_000_000, step=50, key="w_t_steps",
+                                 help=tr("train.steps_help", batch=train_view.BATCH, cap=CAP_SECONDS)))
+settings = Settings(task, param, cell, hidden, lr, steps)
+for name, value in train_view.to_query(settings).items():
+    if st.query_params.get(name) != value:
+        st.query_params[name] = value
+
+b_train, b_reset, _ = st.columns([1, 1, 4])
+if b_train.button(tr("train.start"), type="primary", key="train_start"):
+    try:
+        st.session_state["train_job"] = train_view.start(settings)
+        st.session_state.pop("train_error", None)
+    except train_view.PageLimit as err:
+        st.session_state["train_error"] = tr("train.limit_page", **err.params)
+    except ValueError as err:
+        st.session_state["train_error"] = str(err)
+job = st.session_state.get("train_job")
+if job is not None and b_reset.button(tr("train.reset"), key="train_reset"):
+    job.stop()
+    del st.session_state["train_job"]
+    job = None
+if st.session_state.get("train_error"):
+    st.error(f"**{tr('train.bad_settings')}**: {state.md_escape(st.session_state['train_error'])}")
+
+
+# ------------------------------------------------------------------ live progress (a fragment: only it reruns)
+def live():
+    job = st.session_state.get("train_job")
+    if job is None:
+        st.info(tr("train.no_run"))
+        return
+    if job.running and st.button(tr("train.stop"), key="train_stop"):
+        job.stop()
+    was_running = job.running
+    if job.running:
+        job.advance(train_view.SLICE_SECONDS)
+    tr_ = job.trainer
+    total = job.settings.steps
+    st.progress(min(tr_.steps / total, 1.0),
+                text=tr("train.progress", step=tr_.steps, total=total, secs=tr_.seconds, cap=CAP_SECONDS))
+    xs, loss, acc = job.history
+    chance = job.result["chance"] if job.result else None
+    st.plotly_chart(train_figures.progress(xs, loss, acc, lang, chance=chance, total=total),
+                    key="train_chart", width="stretch")
+    if was_running and not job.running:
+        st.rerun()      # leave the timer, draw the results
+
+
+running = st.session_state.get("train_job") is not None and st.session_state["train_job"].running
+st.fragment(live, run_every=0.4 if running else None)()
+
+# ------------------------------------------------------------------ results
+job = st.session_state.get("train_job")
+if job is not None and not job.running:
+    res = job.result
+    st.success(tr(f"train.ended.{job.reason}", step=res["steps"], cap=CAP_SECONDS))
+    if job.task.output == "linear":
+        st.markdown(tr("train.result_linear", acc=res["accuracy"], chance=res["chance"], loss=res["loss"],
+                       tol=res["tolerance"]))
+    else:
+        st.markdown(tr("train.result", acc=res["accuracy"], chance=res["chance"], loss=res["loss"]))
+    u = res["unit"]
+    if u:
+        st.markdown(tr("train.unit", unit=u["unit"], r=u["r"], value=tr(f"train.value.{u['value']}"),
+                       latent=train_view.latent_name(job.task, lang)))
+    else:
+        st.caption(tr("train.unit_none"))
+    c_open, c_down, _ = st.columns([1, 1, 3])
+    if c_open.button(tr("train.open"), key="train_open", on_click=train_view.open_in_explorer,
+                     args=(st.session_state, job)):
+        st.switch_page("pages/explorer.py", query_params={"lang": lang})
+    c_down.download_button(tr("train.download"), job.npz(), file_name=f"{job.settings.task}_{job.settings.cell}.npz",
+                           mime="application/octet-stream", key="train_download")
+
+    # -------------------------------------------------------------- time-lapse
+    st.subheader(tr("train.timelapse"))
+    st.caption(tr("train.timelapse_help"))
+    snap_steps = [s for s, _ in job.snapshots]
+    if st.session_state.get("w_t_snap") not in snap_steps:
+        st.session_state["w_t_snap"] = snap_steps[-1]
+    at = st.select_slider(tr("train.snapshot"), snap_steps, key="w_t_snap") if len(snap_steps) > 1 else snap_steps[0]
+    tokens = train_view.probe_tokens(job.task)
+    st.caption(tr("train.probe", text=state.md_escape(train_view.short_text(tokens))))
+    snapshot = job.snapshots[snap_steps.index(at)][1]
+    st.plotly_chart(train_figures.timelapse(snapshot, tokens, job.trainer.cell, lang), key="train_timelapse",
+                    width="stretch")
