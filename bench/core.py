@@ -27,6 +27,9 @@ SHAPES = ((1000, 128, 64, 1), (200, 256, 128, 32))   # (T, H, I, B)
 CELLS = ("lstm", "gru", "rnn")
 
 
+CLOCK = time.perf_counter
+
+
 def _median_times(fns, repeats):
     """Median wall time of each callable. The callables take turns, repeat by
     repeat, so a burst of load from other processes hits all of them alike."""
@@ -35,9 +38,9 @@ def _median_times(fns, repeats):
     times = [[] for _ in fns]
     for _ in range(repeats):
         for fn, ts in zip(fns, times):
-            t0 = time.perf_counter()
+            t0 = CLOCK()
             fn()
-            ts.append(time.perf_counter() - t0)
+            ts.append(CLOCK() - t0)
     return [statistics.median(ts) for ts in times]
 
 
@@ -102,7 +105,19 @@ def machine():
         lines.append("numpy BLAS: (install threadpoolctl to see it)")
     env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
     lines.append(f"OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: {env or 'unset'}")
+    lines.append("load average before the run: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     return lines
+
+
+def limit_threads(n):
+    """Run numpy's BLAS and torch on ``n`` threads (needs threadpoolctl for numpy)."""
+    try:
+        import torch
+        torch.set_num_threads(n)
+    except ImportError:
+        pass
+    from threadpoolctl import threadpool_limits
+    return threadpool_limits(n)
 
 
 def run(repeats=5, cells=CELLS, shapes=SHAPES, dtypes=(np.float64, np.float32)):
@@ -137,12 +152,29 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--quick", action="store_true", help="3 repeats")
     ap.add_argument("--cells", default=",".join(CELLS))
+    ap.add_argument("--threads", type=int, default=0,
+                    help="run numpy's BLAS and torch on this many threads (default: as configured)")
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="time with the process's CPU time instead of the wall clock: steadier on a "
+                         "busy machine, meaningful with --threads 1 only")
     args = ap.parse_args(argv)
+    global CLOCK
+    if args.cpu_time:
+        if args.threads != 1:
+            ap.error("--cpu-time needs --threads 1")
+        CLOCK = time.process_time
+    limiter = limit_threads(args.threads) if args.threads else None
     for line in machine():
         print(line)
+    print(f"threads: {args.threads or 'as configured'}; clock: {'process CPU time' if args.cpu_time else 'wall'}; "
+          f"median of {3 if args.quick else args.repeats} repeats")
     print()
     print(HEADER)
-    run(repeats=3 if args.quick else args.repeats, cells=args.cells.split(","))
+    try:
+        run(repeats=3 if args.quick else args.repeats, cells=args.cells.split(","))
+    finally:
+        if limiter is not None:
+            limiter.restore_original_limits()
 
 
 if __name__ == "__main__":
