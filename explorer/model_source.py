@@ -64,6 +64,11 @@ def presets() -> list[Preset]:
             for p in lstm_core.presets.manifest()]
 
 
+def preset_info() -> dict:
+    """Preset id → its manifest entry."""
+    return {p.id: p.info for p in presets()}
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     cell: str = "lstm"

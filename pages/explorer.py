@@ -18,6 +18,8 @@ tr, lang, view = ctx.t, ctx.lang, ctx.view
 
 st.title(tr("explorer.title"))
 st.markdown(tr("explorer.intro"))
+if ctx.spec.preset in model_source.preset_info():        # a shipped trained model: what to look at
+    st.info(tr("preset.look", look=model_source.preset_info()[ctx.spec.preset]["look"][lang]), icon="🔎")
 with st.expander(tr("explorer.howto.title"), expanded=False):
     st.markdown(tr(f"explorer.howto.{ctx.view.cell}"))
 
