@@ -45,7 +45,7 @@ def progress(steps, loss, accuracy, lang, chance=None, total=None) -> go.Figure:
         yaxis=dict(title=dict(text=t("train.loss", lang), font=dict(color="#d62728")), rangemode="tozero",
                    showgrid=True, gridcolor="#eee"),
         yaxis2=dict(title=dict(text=t("train.accuracy", lang), font=dict(color="#1f77b4")), range=[0, 1.02],
-                    overlaying="y", side="right", tickformat=".0%", showgrid=False),
+                    overlaying="y", side="right", tickformat=".0%", dtick=0.25, showgrid=False),
         legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
         hovermode="x unified",
     )

@@ -79,15 +79,21 @@ def build(settings: Settings):
     return task, trainer
 
 
+def probe(task):
+    """The fixed probe sequence of the task as it is measured (``strict``: recall and temporal order at
+    their full gap, not the mixed gaps they train on)."""
+    return task.strict().probe()
+
+
 def probe_tokens(task):
     """Display tokens of the task's fixed probe sequence (adding: the marked values)."""
-    b = task.probe()
+    b = probe(task)
     return [str(tok) for tok in b.tokens[0]]
 
 
 def sample_text(task):
     """(mode, text) to type into the explorer for one example of ``task`` (its probe)."""
-    b = task.probe()
+    b = probe(task)
     if task.vocab is None:   # numbers: one "value, marker" row per step
         x = b.inputs[:, 0]
         return "numbers", "; ".join(",".join(f"{v:.2f}".rstrip("0").rstrip(".") for v in row) for row in x)
@@ -131,13 +137,18 @@ class Job:
                 self._finish("steps")
                 break
             if ev["kind"] == "snapshot":
-                keep = TIMELAPSE[self.trainer.cell]
-                self.snapshots.append((ev["step"], {k: ev["values"][k] for k in keep}))
+                self.snapshots.append((ev["step"], self._snapshot()))
             elif ev["kind"] == "done":
                 self._finish(ev["reason"])
             if time.perf_counter() >= end:
                 break
         return not self.running
+
+    def _snapshot(self):
+        """The time-lapse values {name: (T, H) float32} of the model now, on the probe sequence."""
+        model = self.trainer.model
+        trace = model.forward(probe(self.task).inputs[:, 0].astype(model.dtype))
+        return {k: np.asarray(trace.layers[-1][k], np.float32) for k in TIMELAPSE[self.trainer.cell]}
 
     def stop(self):
         """End the run now; the model keeps every finished step."""
@@ -149,9 +160,7 @@ class Job:
         self.reason = reason
         tr, task = self.trainer, self.task
         if not self.snapshots or self.snapshots[-1][0] != tr.steps:    # the last frame = the final model
-            keep = TIMELAPSE[tr.cell]
-            vals = tr.snapshot()
-            self.snapshots.append((tr.steps, {k: vals[k] for k in keep}))
+            self.snapshots.append((tr.steps, self._snapshot()))
         ev = tr.evaluate(256)
         best = None
         if task.latent_name:

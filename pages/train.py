@@ -99,7 +99,7 @@ if job is not None and not job.running:
                        latent=train_view.latent_name(job.task, lang)))
     else:
         st.caption(tr("train.unit_none"))
-    c_open, c_down, _ = st.columns([1, 1, 3])
+    c_open, c_down, _ = st.columns([2, 2, 3])
     if c_open.button(tr("train.open"), key="train_open", on_click=train_view.open_in_explorer,
                      args=(st.session_state, job)):
         st.switch_page("pages/explorer.py", query_params={"lang": lang})
