@@ -8,6 +8,8 @@ The per-layer arithmetic lives in ``lstm.py``, ``gru.py`` and ``rnn.py``.
 """
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 
 from . import gru as _gru
@@ -351,7 +353,7 @@ class Recurrent:
             logits=None if logits is None else frozen(sq(logits)),
             y=None if y is None else frozen(sq(y)),
             overrides=overrides, batched=batched,
-            masks={"_per_layer": tuple(tuple(s) for s in ovs)},
+            masks=MappingProxyType({"_per_layer": tuple(tuple(None if a is None else frozen(a) for a in s) for s in ovs)}),
         )
 
     def backward(self, trace, d_hidden=None, d_cell=None, d_logits=None):

@@ -44,8 +44,6 @@ def test_trace_is_read_only(kind, rng):
     assert tr.inputs[0, 0] != 99.0
 
 
-@pytest.mark.xfail(strict=True, reason="lstm_core/models.py:354 stores the override arrays in Trace.masks as a "
-                   "plain dict of writable arrays, which backward() reads: writing to them changes the gradients")
 def test_override_record_inside_the_trace_is_read_only():
     tr = LSTM.init(2, 3).forward(np.ones((4, 2)), overrides=[clamp("forget", 1.0)])
     mask, value, _ = tr.masks["_per_layer"][0]
