@@ -184,14 +184,14 @@ def _model_settings(view, lang):
         if info.get("metric") == "accuracy":
             box.caption(tr("preset.accuracy", acc=info["accuracy"], chance=info["chance"],
                            secs=info["train_seconds"]))
-        view = _apply_model_choice(view, source, model, None)
+        view = _apply_model_choice(view, source, model, None, info.get("unit"))
     elif source == "trained":
         model = trained["model"]
         spec = ModelSpec(cell=model.kind, hidden=model.hidden_size, layers=model.num_layers,
                          preset=f"trained:{trained['id']}")
         box.caption(tr("trained.title", task=tr(f"task.{trained['task']}"), cell=trained["cell"].upper(),
                        hidden=trained["hidden"], steps=trained["steps"]))
-        view = _apply_model_choice(view, f"trained:{trained['id']}", model, trained["sample"])
+        view = _apply_model_choice(view, f"trained:{trained['id']}", model, trained["sample"], trained.get("unit"))
     view = view.with_(preset=source if source in presets else "")
     if source in ("generated", "upload"):
         st.session_state["applied_model"] = None   # choosing a trained model again brings its example back
@@ -235,9 +235,10 @@ def _model_settings(view, lang):
     return view.with_(enc=enc), spec, model, encodings
 
 
-def _apply_model_choice(view, choice, model, sample):
-    """The first time a trained model is chosen: one-hot over its vocabulary and one example of its task
-    in the sequence box (a link's own ``seq`` / ``enc`` win on the session's first run)."""
+def _apply_model_choice(view, choice, model, sample, unit=None):
+    """The first time a trained model is chosen: one-hot over its vocabulary, one example of its task
+    in the sequence box and its telling unit selected (a link's own ``seq`` / ``enc`` / ``unit`` win on
+    the session's first run)."""
     if st.session_state.get("applied_model") == choice:
         return view
     first = "applied_model" not in st.session_state
@@ -245,6 +246,9 @@ def _apply_model_choice(view, choice, model, sample):
     if model.meta.get("vocab") and not (first and "enc" in st.query_params):
         view = view.with_(enc="onehot_model")
         st.session_state["w_enc"] = "onehot_model"
+    if unit is not None and 0 <= unit < model.hidden_size and not (first and "unit" in st.query_params):
+        view = view.with_(unit=int(unit))
+        st.session_state["w_unit"] = int(unit)
     if not (first and "seq" in st.query_params):
         if sample is None:
             from lstm_core.tasks import task_from_meta

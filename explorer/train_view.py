@@ -241,6 +241,8 @@ def open_in_explorer(session, job):
     """Put the trained model into this session for the explorer's model picker, with a sample sequence."""
     from .model_source import TRAINED
     s = job.settings
+    best = (job.result or {}).get("unit") or {}
     session[TRAINED] = {"id": job.id, "model": job.trainer.model, "task": s.task, "cell": s.cell,
-                        "hidden": s.hidden, "steps": job.trainer.steps, "sample": sample_text(job.task)}
+                        "hidden": s.hidden, "steps": job.trainer.steps, "sample": sample_text(job.task),
+                        "unit": best.get("unit")}
     session["w_source"] = "trained"

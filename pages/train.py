@@ -35,6 +35,8 @@ lr = float(c_lr.number_input(tr("train.lr"), 0.0, 10.0, step=0.001, format="%.4f
 steps = int(c_steps.number_input(tr("train.steps"), 0, 1_000_000, step=50, key="w_t_steps",
                                  help=tr("train.steps_help", batch=train_view.BATCH, cap=CAP_SECONDS)))
 settings = Settings(task, param, cell, hidden, lr, steps)
+if pname == "gap":
+    st.caption(tr("train.curriculum", gap=param, lo=settings.task_kwargs()["min_gap"]))
 for name, value in train_view.to_query(settings).items():
     if st.query_params.get(name) != value:
         st.query_params[name] = value

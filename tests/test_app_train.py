@@ -102,6 +102,7 @@ def test_tiny_run_to_the_end_then_timelapse_and_open_in_explorer(lang):
     assert at.sidebar.radio(key="w_source").value == "trained"
     assert at.text_area(key="w_seq").value == "".join(train_view.probe_tokens(job.task))
     assert at.sidebar.radio(key="w_enc").value == "onehot_model"
+    assert at.number_input(key="w_unit").value == job.result["unit"]["unit"]     # the telling unit is selected
     run = at.session_state["good_run"]
     assert run.trace.hidden_size == 4 and run.trace.steps == 7
     assert t("trained.source", lang) in at.sidebar.radio(key="w_source").options
@@ -150,6 +151,7 @@ def test_every_preset_opens_in_the_explorer(name):
     assert run.trace.hidden_size == model.hidden_size and run.trace.steps > 1
     if model.meta.get("vocab"):
         assert at.sidebar.radio(key="w_enc").value == "onehot_model"
+    assert at.number_input(key="w_unit").value == info["unit"]
     assert _q(at, "preset") == name
 
 

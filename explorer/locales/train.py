@@ -40,6 +40,8 @@ EN = {
     "train.lr": "Learning rate (Adam)",
     "train.steps": "Training steps",
     "train.steps_help": "One step = one batch of {batch} sequences. The run also stops after {cap} s.",
+    "train.curriculum": "Each training sequence draws its own gap from {lo} to {gap} (short gaps first give the "
+                        "gradient a foothold); accuracy is measured at the full gap of {gap}.",
     "train.start": "Train",
     "train.stop": "Stop (keep what was learned)",
     "train.reset": "Discard this run",
@@ -93,6 +95,8 @@ ZH = {
     "train.lr": "学习率（Adam）",
     "train.steps": "训练步数",
     "train.steps_help": "一步 = 一批 {batch} 条序列。运行满 {cap} 秒也会停下。",
+    "train.curriculum": "每条训练序列的间隔在 {lo} 到 {gap} 之间随机抽取（先有短间隔，梯度才有抓手）；"
+                        "准确率则在完整间隔 {gap} 上测量。",
     "train.start": "训练",
     "train.stop": "停止（保留已学到的）",
     "train.reset": "丢弃这次训练",
