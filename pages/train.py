@@ -67,6 +67,7 @@ def live():
         return
     if job.running and st.button(tr("train.stop"), key="train_stop"):
         job.stop()
+        st.rerun()      # the whole page, so the results show
     was_running = job.running
     if job.running:
         job.advance(train_view.SLICE_SECONDS)

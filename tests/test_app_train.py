@@ -175,3 +175,13 @@ def test_preset_titles_exist_in_both_languages():
     for p in model_source.presets():
         for lang in LANGS:
             assert p.title_key in catalogue(lang)
+
+
+def test_two_sessions_never_share_a_run():
+    a = open_page("pages/train.py", lang="en", task="parity", param=6, train_hidden=3, steps=10)
+    b = open_page("pages/train.py", lang="zh", task="parity", param=6, train_hidden=5, steps=10)
+    a.button(key="train_start").click().run()
+    b.button(key="train_start").click().run()
+    ja, jb = a.session_state["train_job"], b.session_state["train_job"]
+    assert ja is not jb and ja.trainer is not jb.trainer and ja.trainer.model is not jb.trainer.model
+    assert ja.trainer.model.hidden_size == 3 and jb.trainer.model.hidden_size == 5

@@ -69,6 +69,21 @@ def test_train_live_then_open_in_explorer(server, page, shots, lang):
     page.screenshot(path=str(shots / f"train_opened_{lang}.png"), full_page=False)
 
 
+def test_stop_button_keeps_the_model(server, page):
+    page.goto(server.url("/train?lang=en&task=parity&param=16&train_hidden=8&steps=20000"))
+    settle(page)
+    page.get_by_role("button", name=t("train.start", "en"), exact=True).click()
+    page.locator('[data-testid="stProgress"]').first.wait_for(timeout=120_000)
+    page.wait_for_timeout(2000)
+    page.get_by_role("button", name=t("train.stop", "en"), exact=True).click()
+    page.locator('[data-testid="stAlertContentSuccess"]').first.wait_for(timeout=120_000)
+    settle(page)
+    no_errors(page)
+    text = page.locator('[data-testid="stAlertContentSuccess"]').first.inner_text()
+    assert "Stopped by you" in text
+    assert page.get_by_role("button", name=t("train.open", "en"), exact=True).count() == 1
+
+
 def test_preset_deep_link_on_a_fresh_server(fresh_server, page, shots):
     page.goto(fresh_server.url("/explorer?lang=en&preset=brackets_lstm"))
     settle(page)
