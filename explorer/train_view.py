@@ -29,6 +29,7 @@ CELLS = ("lstm", "gru", "rnn")
 TASK_PARAM = {"recall": ("gap", 20, 200), "temporal_order": ("gap", 20, 200), "adding": ("length", 30, 200),
               "brackets": ("length", 30, 200), "parity": ("length", 16, 200), "charlm": ("corpus", "en", None)}
 CORPORA = ("en", "zh")
+STRONG_R = 0.5            # |r| below this: the page says no unit clearly tracks the latent
 PAGE_LIMITS = {"hidden": 128, "steps": 20_000}
 DEFAULTS = {"task": "recall", "cell": "lstm", "hidden": 16, "lr": 0.01, "steps": 300}
 # the values kept per time-lapse snapshot (all (T, H))

@@ -98,7 +98,8 @@ if job is not None and not job.running:
         st.markdown(tr("train.result", acc=res["accuracy"], chance=res["chance"], loss=res["loss"]))
     u = res["unit"]
     if u:
-        st.markdown(tr("train.unit", unit=u["unit"], r=u["r"], value=tr(f"train.value.{u['value']}"),
+        st.markdown(tr("train.unit" if abs(u["r"]) >= train_view.STRONG_R else "train.unit_weak",
+                       unit=u["unit"], r=u["r"], value=tr(f"train.value.{u['value']}"),
                        latent=train_view.latent_name(job.task, lang)))
     else:
         st.caption(tr("train.unit_none"))

@@ -64,6 +64,9 @@ EN = {
                            "guess gets **{chance:.1%}**), mean squared error {loss:.4f}.",
     "train.unit": "Interpretable unit: **unit {unit}**'s {value} follows *{latent}* with correlation r = {r:+.2f}.",
     "train.unit_none": "No unit follows a known variable for this task.",
+    "train.unit_weak": "No unit clearly follows *{latent}* yet: the closest is **unit {unit}**'s {value}, with "
+                       "correlation only r = {r:+.2f}. The network may hold the answer spread over several units; "
+                       "look at the time-lapse below.",
     "train.open": "Open in the explorer",
     "train.download": "Download the weights (.npz)",
     "train.timelapse": "Time-lapse: the gates on one fixed probe sequence",
@@ -118,6 +121,8 @@ ZH = {
                            "始终猜同一个数只能得到 **{chance:.1%}**），均方误差 {loss:.4f}。",
     "train.unit": "可解释的单元：**单元 {unit}** 的 {value} 跟随“{latent}”变化，相关系数 r = {r:+.2f}。",
     "train.unit_none": "这个任务没有哪个单元跟随已知的变量。",
+    "train.unit_weak": "还没有哪个单元明显跟随“{latent}”：最接近的是 **单元 {unit}** 的 {value}，相关系数只有 "
+                       "r = {r:+.2f}。网络可能把答案分散在几个单元里；请看下面的延时回放。",
     "train.open": "在序列探索器中打开",
     "train.download": "下载权重（.npz）",
     "train.timelapse": "延时回放：同一条探测序列上的门",
