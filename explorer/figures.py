@@ -419,20 +419,25 @@ class _Canvas:
         self.notes.append(dict(x=x, y=y, text=text, showarrow=False, font=dict(size=size, color=color), **kw))
 
     def figure(self, title, width=700, height=450):
-        fig = go.Figure()
+        """The drawing as a figure. Built from plain dicts without Plotly's
+        per-property validation: ~70 shapes and notes made validation most of
+        a step change's server time, and every value here is made by this
+        module (the template is expanded to a dict first)."""
+        data = []
         if self.hx:
-            fig.add_trace(go.Scatter(x=_f32(self.hx), y=_f32(self.hy), mode="markers",
-                                     marker=dict(size=34, color="rgba(0,0,0,0)", symbol="square"),
-                                     hovertext=self.htext, hovertemplate="%{hovertext}<extra></extra>",
-                                     showlegend=False))
-        fig.update_layout(
-            template=TEMPLATE, width=width, height=height, margin=dict(l=8, r=8, t=38, b=8),
-            title=dict(text=title, x=0.01, font=dict(size=14)), shapes=self.shapes, annotations=self.notes,
+            data.append(dict(type="scatter", x=_f32(self.hx), y=_f32(self.hy), mode="markers",
+                             marker=dict(size=34, color="rgba(0,0,0,0)", symbol="square"),
+                             hovertext=self.htext, hovertemplate="%{hovertext}<extra></extra>",
+                             showlegend=False))
+        layout = dict(
+            template=TEMPLATE.to_plotly_json(), width=width, height=height, margin=dict(l=8, r=8, t=38, b=8),
+            title=dict(text=title, x=0.01, font=dict(size=14)), shapes=list(self.shapes),
+            annotations=list(self.notes),
             xaxis=dict(visible=False, range=[_X0, _X1], fixedrange=True),
             yaxis=dict(visible=False, range=[_Y0, _Y1], fixedrange=True),
             dragmode=False,
         )
-        return fig
+        return go.Figure(dict(data=data, layout=layout), skip_invalid=False, _validate=False)
 
 
 def _exact(label, v):
