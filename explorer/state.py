@@ -142,7 +142,8 @@ def parse_query(params: Mapping) -> tuple[View, list[Problem]]:
                 raw = raw[:MAX_SEQ_CHARS]
             values[name] = raw
         elif name == "preset" and raw.strip() not in PRESETS:
-            problems.append(Problem("preset.unknown", {"name": name, "value": _shown(raw), "choices": ", ".join(PRESETS[1:])}))
+            problems.append(Problem("preset.unknown",
+                                    {"name": name, "value": _shown(raw), "choices": ", ".join(PRESETS[1:])}))
         elif name in CHOICES:
             value = raw.strip().lower()
             if value in CHOICES[name]:
