@@ -32,7 +32,9 @@ import lstm_core.presets
 from . import parsing
 
 # T · H · layers above this is refused (a trace holds ~12 arrays of T×H per layer).
-MAX_WORK = 1_000_000
+# 500k keeps a session at the limit near 28 MB (2,000 steps at H = 250), so about
+# two dozen such sessions fit the smallest hosted tier (docs/reliability.md).
+MAX_WORK = 500_000
 # A generated model above this many weights is refused (float32: 80 MB); the largest
 # legitimate one (H=512, 4 layers, one-hot over 2,000 distinct tokens) has ~10.6 M.
 MAX_PARAMS = 20_000_000
