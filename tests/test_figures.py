@@ -1,9 +1,7 @@
 """explorer.figures: shapes, ranges, hover text, cursors, payload size; and one
 run in headless Chromium that presses Play."""
 import json
-import os
 import re
-import shutil
 
 import numpy as np
 import plotly.io as pio
@@ -266,42 +264,3 @@ def test_every_label_key_exists():
     used |= {f"fig.name.{n}" for names in F.STACK_NAMES.values() for n in names}
     used |= {f"fig.cell.stage.{k}" for k in ("forget", "memorize", "output", "mix", "squash")}
     assert used <= loc.EN.keys() and used <= loc.ZH.keys()
-
-
-# ------------------------------------------------------------- a browser
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.mark.skipif(not os.path.exists(CHROMIUM) or shutil.which("chromium") is None,
-                    reason="needs Debian's chromium at /usr/bin/chromium")
-def test_play_moves_the_cursor_in_a_real_browser(tmp_path):
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    tokens, trace = run("我爱北京天安门，天安门上太阳升。The end.", H=8)
-    fig = F.animated_stack(trace.layers[-1], None, tokens, "lstm", "zh", frame_ms=60)
-    html = tmp_path / "anim.html"
-    fig.write_html(html, include_plotlyjs=True, auto_play=False)
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"]
-    state = """() => { const g = document.querySelector('.js-plotly-plot');
-                       return [Math.round(-0.5 - g._fullLayout.xaxis8.range[0]),
-                               g.querySelectorAll('.heatmaplayer image').length]; }"""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 900})
-            page.goto(html.as_uri())
-            page.wait_for_selector(".main-svg")
-            assert page.evaluate(state) == [0, 7]
-            page.get_by_text("播放").click()
-            page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout.xaxis8.range[0] < -2.4",
-                                   timeout=30000)
-            step, images = page.evaluate(state)
-            assert step >= 2 and images == 7                    # the cursor moved, the heatmaps stayed
-            page.screenshot(path=str(tmp_path / "playing.png"), full_page=True)
-            page.get_by_text("暂停").click()
-            page.wait_for_timeout(300)
-            a = page.evaluate(state)
-            page.wait_for_timeout(500)
-            assert page.evaluate(state) == a                    # paused: it stays
-        finally:
-            browser.close()
