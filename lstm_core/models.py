@@ -16,7 +16,7 @@ from . import gru as _gru
 from . import lstm as _lstm
 from . import rnn as _rnn
 from .activations import softmax
-from .trace import Override, Trace, make_layer, frozen
+from .trace import Override, Trace, frozen, make_layer
 
 OUTPUT_KINDS = ("softmax", "linear")
 
@@ -303,8 +303,8 @@ class Recurrent:
                 slot[2][a:b, :, units] = 0.0
                 continue
             if ov.target not in self.gate_names or self.kind == "rnn":
-                raise ValueError(f"a {self.kind.upper()} can clamp {', '.join(self.gate_names) if self.kind != 'rnn' else 'no gate'}"
-                                 f" or silence units; not {ov.target!r}")
+                gates = ", ".join(self.gate_names) or "no gate"
+                raise ValueError(f"a {self.kind.upper()} can clamp {gates} or silence units; not {ov.target!r}")
             lo, hi = (0.0, 1.0) if ov.target != "candidate" else (-1.0, 1.0)
             if not lo <= ov.value <= hi:
                 raise ValueError(f"{ov.target} can only be clamped within {lo:g}..{hi:g}; got {ov.value}")
@@ -353,7 +353,8 @@ class Recurrent:
             logits=None if logits is None else frozen(sq(logits)),
             y=None if y is None else frozen(sq(y)),
             overrides=overrides, batched=batched,
-            masks=MappingProxyType({"_per_layer": tuple(tuple(None if a is None else frozen(a) for a in s) for s in ovs)}),
+            masks=MappingProxyType(
+                {"_per_layer": tuple(tuple(None if a is None else frozen(a) for a in s) for s in ovs)}),
         )
 
     def backward(self, trace, d_hidden=None, d_cell=None, d_logits=None):
