@@ -58,6 +58,7 @@ def test_deep_link_on_a_fresh_server(fresh_server, page, shots):
     no_exception(page)
     assert page.locator("h1").first.inner_text().strip() == "Sequence explorer"
     sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Home").first.wait_for(timeout=60_000)   # the sidebar may draw after the title
     assert sidebar.get_by_text("Sequence explorer").count() >= 1 and sidebar.get_by_text("Home").count() >= 1
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0   # Streamlit's untranslated links stay hidden
     heatmaps_drawn(page)
