@@ -2,7 +2,6 @@
 import re
 from pathlib import Path
 
-import _explorer_stubs
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -10,7 +9,6 @@ from streamlit.testing.v1 import AppTest
 from explorer import app, model_source, parsing
 from explorer.i18n import LANGS, catalogue, t
 
-STUBBED = _explorer_stubs.install()   # only while explorer.figures / explorer.explain are missing
 ROOT = Path(__file__).resolve().parents[1]
 RAW_KEY = re.compile(r"\b(?:explorer|model|state|nav|common|home|fig|input)\.[a-z_]+\.?[a-z_]*\b")
 
