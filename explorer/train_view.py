@@ -138,18 +138,16 @@ class Job:
                 self._finish("steps")
                 break
             if ev["kind"] == "snapshot":
-                self.snapshots.append((ev["step"], self._snapshot()))
+                self.snapshots.append((ev["step"], self._keep(ev["values"])))
             elif ev["kind"] == "done":
                 self._finish(ev["reason"])
             if time.perf_counter() >= end:
                 break
         return not self.running
 
-    def _snapshot(self):
-        """The time-lapse values {name: (T, H) float32} of the model now, on the probe sequence."""
-        model = self.trainer.model
-        trace = model.forward(probe(self.task).inputs[:, 0].astype(model.dtype))
-        return {k: np.asarray(trace.layers[-1][k], np.float32) for k in TIMELAPSE[self.trainer.cell]}
+    def _keep(self, values):
+        """The time-lapse's share {name: (T, H) float32} of a core snapshot."""
+        return {k: values[k] for k in TIMELAPSE[self.trainer.cell]}
 
     def stop(self):
         """End the run now; the model keeps every finished step."""
@@ -161,7 +159,7 @@ class Job:
         self.reason = reason
         tr, task = self.trainer, self.task
         if not self.snapshots or self.snapshots[-1][0] != tr.steps:    # the last frame = the final model
-            self.snapshots.append((tr.steps, self._snapshot()))
+            self.snapshots.append((tr.steps, self._keep(tr.snapshot())))
         ev = tr.evaluate(256)
         best = None
         if task.latent_name:

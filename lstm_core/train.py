@@ -137,8 +137,11 @@ class Trainer:
         return {"loss": loss, "accuracy": acc}
 
     def snapshot(self):
-        """Every trace value of the model on the task's fixed probe sequence, (T, H) float32."""
-        p = self.task.probe()
+        """Every trace value of the model on the task's fixed probe sequence, (T, H) float32.
+
+        The probe comes from the task as it is measured (``strict``): recall and
+        temporal order at their full gap, not the mixed gaps they train on."""
+        p = self.task.strict().probe()
         tr = self.model.forward(p.inputs[:, 0].astype(self.model.dtype))
         vals = {k: np.asarray(v, np.float32) for k, v in tr.layers[-1].items() if not k.startswith("pre_")}
         if tr.y is not None:
