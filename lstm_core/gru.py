@@ -11,15 +11,20 @@ rows stacked r, z, n. Per step (B sequences, H units)::
 
 ``b_hn`` sits inside the reset product, as in PyTorch and Keras's
 ``reset_after=True``. Speed, as in ``lstm.py``: the input projection of all
-steps (with b_ir + b_hr, b_iz + b_hz and b_in) is one matmul written into the
-array that ends up holding the pre-activations; σ is 0.5·tanh(a/2) + 0.5 with
-the halving folded into the r and z rows; the loop works in place.
+steps is one matmul per gate written into the array that ends up holding the
+activated gates, gate by gate (3, T, B, H); σ is 0.5·tanh(a/2) + 0.5 with the
+halving folded into the r and z rows; the loop works in place; the
+pre-activations are recomputed from the stored h when first read.
 """
 import numpy as np
 
-from .lstm import recurrent_matrix
+from . import lstm as _lstm
+from .lstm import gate_major, previous, recurrent_matrix
 
 GATES = ("reset", "update", "candidate")  # PyTorch row order r, z, n
+BACKWARD_NEEDS = ("reset", "update", "candidate", "candidate_recurrent", "hidden")
+LATER = ("pre_reset", "pre_update", "pre_candidate")   # computed when first read
+CHUNK, GROUP = _lstm.CHUNK, _lstm.GROUP   # sizes of the factor chunks and da groups in ``backward``
 
 
 def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0=None, clamp_mask=None, clamp_value=None, keep=None):
@@ -28,53 +33,67 @@ def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0=None, clamp_mask=None, clamp_value
     T, B, I = X.shape
     H = w_hh.shape[1]
     dt = X.dtype
-    H2 = 2 * H
-    half = np.ones(3 * H, dt)
-    half[:H2] = 0.5
-    w_h = recurrent_matrix(w_hh * half[:, None], B)   # (H, 3H)
+    half = np.ones((3 * H, 1), dt)
+    half[:2 * H] = 0.5
+    w_x = (w_ih * half).reshape(3, H, I)         # (3, H, I), gates r, u, n; σ rows halved
+    w_h = recurrent_matrix(w_hh * half, B)       # (H, 3H)
     bias = b_ih.copy()
-    bias[:H2] += b_hh[:H2]
-    b_hn = b_hh[H2:]
-    # P: (halved for r, z) pre-activations (T, B, 3H); starts as the input projection
-    P = np.matmul(X.reshape(T * B, I), (w_ih * half[:, None]).T).reshape(T, B, 3 * H)
-    P += bias * half
-    A = np.empty((T, B, 3 * H), dt)              # activated r, u, n
+    bias[:2 * H] += b_hh[:2 * H]
+    bias = (bias * half[:, 0]).reshape(3, 1, H)  # b_ir + b_hr, b_iz + b_hz (halved), b_in
+    b_hn = b_hh[2 * H:]
+    # A: (3, T, B, H), gate by gate; starts as the (halved) input projection W_ih x_t
+    A = np.empty((3, T, B, H), dt)
+    np.matmul(X.reshape(T * B, I), w_x.transpose(0, 2, 1), out=A.reshape(3, T * B, H))
     HN = np.empty((T, B, H), dt)                 # W_hn h_{t-1} + b_hn
     h = np.empty((T, B, H), dt)
-    rec = np.empty((B, 3 * H), dt)
+    rec = np.empty((B, 3 * H), dt)               # W_hh h_{t-1}, (B, 3H) …
+    rec_g = rec.reshape(B, 3, H).transpose(1, 0, 2)  # … seen gate by gate, (3, B, H)
     tmp = np.empty((B, H), dt)
+    if clamp_mask is not None:
+        clamp_mask = gate_major(clamp_mask, 3)
+        clamp_value = gate_major(clamp_value, 3)
+    ar, au, an = A
     matmul, add, sub, mul, tanh = np.matmul, np.add, np.subtract, np.multiply, np.tanh
     h_prev = h0
     for t in range(T):
-        Pt, At, hnt, ht = P[t], A[t], HN[t], h[t]
+        At, st, nt, hnt, ht = A[:, t], A[:2, t], an[t], HN[t], h[t]
         matmul(h_prev, w_h, rec)
-        prz, arz = Pt[:, :H2], At[:, :H2]
-        add(prz, rec[:, :H2], prz)
-        tanh(prz, arz)
-        mul(arz, 0.5, arz)
-        add(arz, 0.5, arz)
+        add(st, rec_g[:2], st)
+        add(At, bias, At)                        # a_r, a_u complete; a_n's input part
+        tanh(st, st)
+        mul(st, 0.5, st)                         # σ(a) = 0.5 tanh(a/2) + 0.5
+        add(st, 0.5, st)
         if clamp_mask is not None:
-            np.copyto(arz, clamp_value[t, :, :H2], where=clamp_mask[t, :, :H2])
-        add(rec[:, H2:], b_hn, hnt)              # hn
-        pn, n = Pt[:, H2:], At[:, H2:]
-        mul(At[:, :H], hnt, tmp)                 # r ⊙ hn
-        add(pn, tmp, pn)
-        tanh(pn, n)
+            np.copyto(st, clamp_value[:2, t], where=clamp_mask[:2, t])
+        add(rec_g[2], b_hn, hnt)                 # hn
+        mul(ar[t], hnt, tmp)                     # r ⊙ hn
+        add(nt, tmp, nt)
+        tanh(nt, nt)
         if clamp_mask is not None:
-            np.copyto(n, clamp_value[t, :, H2:], where=clamp_mask[t, :, H2:])
-        sub(h_prev, n, tmp)                      # h = n + u ⊙ (h_{t-1} − n)
-        mul(tmp, At[:, H:H2], tmp)
-        add(n, tmp, ht)
+            np.copyto(nt, clamp_value[2, t], where=clamp_mask[2, t])
+        sub(h_prev, nt, tmp)                     # h = n + u ⊙ (h_{t-1} − n)
+        mul(tmp, au[t], tmp)
+        add(nt, tmp, ht)
         if keep is not None:
             mul(ht, keep[t], ht)
         h_prev = ht
-    P[..., :H2] *= 2.0                           # undo the halving: true pre-activations
-    return {
-        "reset": A[..., :H], "update": A[..., H:H2], "candidate": A[..., H2:],
-        "hidden": h,
-        "pre_reset": P[..., :H], "pre_update": P[..., H:H2],
-        "pre_candidate": P[..., H2:], "candidate_recurrent": HN,
-    }
+    return {"reset": ar, "update": au, "candidate": an, "hidden": h, "candidate_recurrent": HN}
+
+
+def pre_activations(X, w_ih, w_hh, b_ih, b_hh, h0, v):
+    """The pre-activations for every step at once, from the stored h and r ⊙ hn
+    (no loop): ``pre_reset``, ``pre_update`` = W_i x + b_i + W_h h_{t-1} + b_h,
+    ``pre_candidate`` = W_in x + b_in + r ⊙ hn, each (T, B, H)."""
+    T, B, I = X.shape
+    H = w_hh.shape[1]
+    H2 = 2 * H
+    P = X.reshape(T * B, I) @ w_ih.T
+    P[:, :H2] += previous(h0, v["hidden"]).reshape(T * B, H) @ w_hh[:H2].T
+    P += b_ih
+    P[:, :H2] += b_hh[:H2]
+    P = P.reshape(T, B, 3, H)
+    P[:, :, 2] += v["reset"] * v["candidate_recurrent"]
+    return {"pre_reset": P[:, :, 0], "pre_update": P[:, :, 1], "pre_candidate": P[:, :, 2]}
 
 
 def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None):
@@ -88,61 +107,90 @@ def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None
         dh_{t−1} ← W_hhᵀ [dr_pre, du_pre, dhn] + dh_t ⊙ u
 
     ∂W_ih uses [dr_pre, du_pre, dn_pre], ∂W_hh and ∂b_hh use [dr_pre, du_pre, dhn].
+    A clamped gate is a constant: clamping n stops dn_pre (hence dr_pre and dhn).
+
+    Speed, as in ``lstm.py``: all four are dh_t times a factor, so the factors
+    are computed per chunk of S steps (in cache) and each step multiplies them
+    by dh_t in one call; a group buffer of da feeds the weight gradients' matmuls.
+    Here da is kept in the order [dhn, dr_pre, du_pre, dn_pre], so that the
+    first three meet W_hh (rows taken n, r, z) and the last three W_ih (r, z, n)
+    as contiguous blocks.
     """
     T, B, I = X.shape
     H = w_hh.shape[1]
     dt = X.dtype
     H2, H3 = 2 * H, 3 * H
     r, u, n, hn, h = v["reset"], v["update"], v["candidate"], v["candidate_recurrent"], v["hidden"]
-    # F: per-step factors, blocks [∂r_pre/∂n_pre, ∂u_pre/∂h, ∂n_pre/∂h, r]
-    F = np.empty((T, B, 4, H), dt)
-    Fr, Fz, Fn = F[:, :, 0], F[:, :, 1], F[:, :, 2]
-    np.subtract(1.0, r, Fr)
-    Fr *= r
-    Fr *= hn
-    np.subtract(h0, n[0], Fz[0])
-    np.subtract(h[:-1], n[1:], Fz[1:])
-    Fz *= u
-    Fz *= 1.0 - u
-    np.multiply(n, n, Fn)
-    np.subtract(1.0, Fn, Fn)
-    Fn *= 1.0 - u
-    F[:, :, 3] = r
-    if clamp_mask is not None:
-        m = clamp_mask.reshape(T, B, 3, H)
-        F[:, :, :3][m] = 0.0
-    # D[t] = [dr_pre, du_pre, dhn, dn_pre]: the first three blocks meet W_hh
-    D = np.empty((T, B, 4 * H), dt)
+    S = max(1, min(T, CHUNK // (B * H)))
+    R = max(S, min(T, GROUP // (B * 4 * H) // S * S))
+    w_hn = np.concatenate([w_hh[H2:], w_hh[:H2]])   # rows n, r, z, to meet [dhn, dr, du]
+    D = np.empty((R, B, 4, H), dt)               # factors, then da: [dhn, dr, du, dn]
+    w = np.empty((S, B, H), dt)
+    tmp = np.empty((S, B, H), dt)
+    mask = None if clamp_mask is None else clamp_mask.reshape(T, B, 3, H)
     d_hidden = np.empty((T, B, H), dt)
+    dX = np.empty((T, B, I), dt)
+    g_ih = np.zeros((H3, I), dt)
+    g_hn = np.zeros((H3, H), dt)                 # ∂W_hh, rows n, r, z
+    gb = np.zeros(4 * H, dt)
     dh_next = np.zeros((B, H), dt)
-    tmp = np.empty((B, H), dt)
-    matmul, add, mul = np.matmul, np.add, np.multiply
-    for t in range(T - 1, -1, -1):
-        dh, Dt, Ft = d_hidden[t], D[t], F[t]
-        add(d_h[t], dh_next, dh)
-        if keep is not None:
-            dh = dh * keep[t]
-        dn = Dt[:, H3:]
-        mul(dh, Ft[:, 2], dn)
-        mul(dh, Ft[:, 1], Dt[:, H:H2])
-        mul(dn, Ft[:, 0], Dt[:, :H])
-        mul(dn, Ft[:, 3], Dt[:, H2:H3])
-        matmul(Dt[:, :H3], w_hh, dh_next)
-        mul(dh, u[t], tmp)
-        add(dh_next, tmp, dh_next)
-    Dm = D.reshape(T * B, 4 * H)
-    Xm = X.reshape(T * B, I)
-    s = Dm.sum(0)
-    g_hh = Dm[:B, :H3].T @ h0
-    if T > 1:
-        g_hh += Dm[B:, :H3].T @ h[:-1].reshape((T - 1) * B, H)
-    g_ih = np.empty((H3, I), dt)
-    g_ih[:H2] = Dm[:, :H2].T @ Xm
-    g_ih[H2:] = Dm[:, H3:].T @ Xm
+    dk = np.empty((B, H), dt)
+    hu = np.empty((B, H), dt)
+    matmul, add, sub, mul = np.matmul, np.add, np.subtract, np.multiply
+    for a in range((T - 1) // S * S, -1, -S):    # chunks [a, a + S), the last first
+        end = min(T, a + S)
+        k = end - a
+        r0 = a % R
+        Dc, wc, tc = D[r0:r0 + k], w[:k], tmp[:k]
+        Fhn, Fr, Fu, Fn = Dc[:, :, 0], Dc[:, :, 1], Dc[:, :, 2], Dc[:, :, 3]
+        rc, uc, nc, hnc = r[a:end], u[a:end], n[a:end], hn[a:end]
+        sub(1.0, uc, wc)                         # 1 − u
+        mul(nc, nc, tc)
+        mul(wc, tc, tc)
+        sub(wc, tc, Fn)                          # ∂n_pre/∂h = (1 − u)(1 − n²)
+        mul(rc, Fn, Fhn)                         # ∂hn/∂h = r · that
+        sub(1.0, rc, tc)
+        mul(tc, hnc, tc)
+        mul(tc, Fhn, Fr)                         # ∂r_pre/∂h = hn r (1 − r) · that
+        if a == 0:
+            sub(h0, nc[0], Fu[0])
+            sub(h[:end - 1], nc[1:], Fu[1:])
+        else:
+            sub(h[a - 1:end - 1], nc, Fu)        # h_{t−1} − n
+        mul(Fu, uc, Fu)
+        mul(Fu, wc, Fu)                          # ∂u_pre/∂h = (h_{t−1} − n) u (1 − u)
+        if mask is not None:
+            mr, mu, mn = mask[a:end, :, 0], mask[a:end, :, 1], mask[a:end, :, 2]
+            Fr[mr | mn] = 0.0
+            Fu[mu] = 0.0
+            Fn[mn] = 0.0
+            Fhn[mn] = 0.0
+        for t in range(end - 1, a - 1, -1):
+            dh, Dt = d_hidden[t], D[r0 + t - a]
+            add(d_h[t], dh_next, dh)
+            if keep is not None:
+                mul(dh, keep[t], dk)
+                dh = dk
+            mul(Dt, dh[:, None, :], Dt)          # [dhn, dr, du, dn] = dh_t ⊙ factors
+            matmul(Dt.reshape(B, 4 * H)[:, :H3], w_hn, dh_next)
+            mul(dh, u[t], hu)
+            add(dh_next, hu, dh_next)
+        if r0 == 0:                              # the group [a, a + R) is complete
+            e = min(T, a + R)
+            m = (e - a) * B
+            Dm, Xm = D[:e - a].reshape(m, 4 * H), X[a:e].reshape(m, I)
+            g_ih += Dm[:, H:].T @ Xm             # rows r, z, n
+            if a == 0:
+                g_hn += Dm[:B, :H3].T @ h0
+                if e > 1:
+                    g_hn += Dm[B:, :H3].T @ h[:e - 1].reshape(m - B, H)
+            else:
+                g_hn += Dm[:, :H3].T @ h[a - 1:e - 1].reshape(m, H)
+            gb += Dm.sum(0)
+            matmul(Dm[:, H:], w_ih, dX[a:e].reshape(m, I))
     grads = {
         "weight_ih": g_ih,
-        "weight_hh": g_hh,
-        "bias_ih": np.concatenate([s[:H2], s[H3:]]), "bias_hh": s[:H3].copy(),
+        "weight_hh": np.concatenate([g_hn[H:], g_hn[:H]]),
+        "bias_ih": gb[H:].copy(), "bias_hh": np.concatenate([gb[H:H3], gb[:H]]),
     }
-    dX = (Dm[:, :H2] @ w_ih[:H2] + Dm[:, H3:] @ w_ih[H2:]).reshape(T, B, I)
     return dX, grads, dh_next, None, d_hidden, None

@@ -14,18 +14,25 @@ For every step t, with the primer's symbols on the right::
     c_t    = f ⊙ c_{t-1} + i ⊙ g                        (B, H)   c^t
     h_t    = o ⊙ tanh(c_t)                              (B, H)   h^t
 
-Speed: the input projection of all T steps is one matmul, written straight
-into the array that ends up holding the pre-activations; the loop does only
-the recurrent product and element-wise work, in place, with positional
-``out`` arguments (cheaper to call). Inside this module the four blocks are
-kept in the order i, f, o, g so that the three sigmoids are one contiguous
-slice; σ(a) is computed as 0.5·tanh(a/2) + 0.5 with the halving folded into
-those weight rows (exact in floating point: a power of two), so one tanh call
-activates all four blocks. The trace gets PyTorch's names, whatever the order.
+Speed: the input projection of all T steps is one matmul per gate, written
+straight into the array that ends up holding the activated gates, laid out
+gate by gate (4, T, B, H) so that every gate of the trace is one contiguous
+(T, B, H) array and every step's element-wise work runs on contiguous blocks.
+The loop does only the recurrent product and element-wise work, in place.
+Inside this module the four gates are kept in the order i, f, o, g so that
+the three sigmoids are one slice; σ(a) is computed as 0.5·tanh(a/2) + 0.5
+with the halving folded into those weight rows (exact in floating point: a
+power of two), so one tanh call activates all four gates. The pre-activations
+are not kept during the loop: ``pre_activations`` recomputes them from the
+stored h when a reader asks (two matmuls, no loop). The trace gets PyTorch's
+names, whatever the order.
 """
 import numpy as np
 
 GATES = ("input", "forget", "candidate", "output")  # PyTorch row order i, f, g, o
+LATER = ("pre_input", "pre_forget", "pre_output", "pre_candidate")   # computed when first read
+BACKWARD_NEEDS = ("input", "forget", "candidate", "output", "cell", "cell_tanh", "hidden")
+_INNER = (0, 1, 3, 2)   # this module's gate k is PyTorch's block _INNER[k]: i, f, o, g
 
 
 def _order(H):
@@ -38,6 +45,15 @@ def recurrent_matrix(w, B):
     matrix-vector kernel runs fastest on W's rows (transposed view), for a batch
     its matrix-matrix kernel on a contiguous Wᵀ."""
     return w.T if B == 1 else np.ascontiguousarray(w.T)
+
+
+def gate_major(a, G, inner=None):
+    """(T, B, G·H) in PyTorch's block order → (G, T, B, H), blocks reordered by ``inner``."""
+    T, B, GH = a.shape
+    a = a.reshape(T, B, G, GH // G)
+    if inner is not None:
+        a = a[:, :, list(inner)]
+    return np.ascontiguousarray(a.transpose(2, 0, 1, 3))
 
 
 def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0, clamp_mask=None, clamp_value=None, keep=None):
@@ -53,34 +69,34 @@ def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0, clamp_mask=None, clamp_value=None
     order = _order(H)
     half = np.ones((4 * H, 1), dt)
     half[:3 * H] = 0.5
-    w_x = w_ih[order] * half                     # (4H, I), rows i, f, o, g; σ rows halved
+    w_x = (w_ih[order] * half).reshape(4, H, I)  # (4, H, I), gates i, f, o, g; σ rows halved
     w_h = recurrent_matrix(w_hh[order] * half, B)  # (H, 4H)
-    bias = (b_ih + b_hh)[order] * half[:, 0]
-    # P: the (halved) pre-activations, (T, B, 4H); starts as the input projection
-    P = np.matmul(X.reshape(T * B, I), w_x.T).reshape(T, B, 4 * H)
-    P += bias
-    A = np.empty((T, B, 4 * H), dt)              # activated i, f, o, g
+    bias = ((b_ih + b_hh)[order] * half[:, 0]).reshape(4, 1, H)   # (4, 1, H)
+    # A: (4, T, B, H), gate by gate; starts as the (halved) input projection W_ih x_t
+    A = np.empty((4, T, B, H), dt)
+    np.matmul(X.reshape(T * B, I), w_x.transpose(0, 2, 1), out=A.reshape(4, T * B, H))
     c = np.empty((T, B, H), dt)
     tc = np.empty((T, B, H), dt)
     h = np.empty((T, B, H), dt)
-    rec = np.empty((B, 4 * H), dt)
+    rec = np.empty((B, 4 * H), dt)               # W_hh h_{t-1}, (B, 4H) …
+    rec_g = rec.reshape(B, 4, H).transpose(1, 0, 2)  # … seen gate by gate, (4, B, H)
     ig = np.empty((B, H), dt)
     if clamp_mask is not None:
-        clamp_mask, clamp_value = clamp_mask[..., order], clamp_value[..., order]
-    H2, H3 = 2 * H, 3 * H
-    # per-gate (T, B, H) views, so that the loop indexes once per array
-    ai, af, ao, ag, sg = A[..., :H], A[..., H:H2], A[..., H2:H3], A[..., H3:], A[..., :H3]
+        clamp_mask = gate_major(clamp_mask, 4, _INNER)
+        clamp_value = gate_major(clamp_value, 4, _INNER)
+    ai, af, ao, ag = A
     matmul, add, mul, tanh = np.matmul, np.add, np.multiply, np.tanh
     h_prev, c_prev = h0, c0
     for t in range(T):
-        Pt, ct, ht, tct, st = P[t], c[t], h[t], tc[t], sg[t]
+        At, st, ct, ht, tct = A[:, t], A[:3, t], c[t], h[t], tc[t]
         matmul(h_prev, w_h, rec)                 # W_hh h_{t-1}
-        add(Pt, rec, Pt)                         # a = W_ih x_t + b + W_hh h_{t-1}
-        tanh(Pt, A[t])
+        add(At, rec_g, At)
+        add(At, bias, At)                        # a = W_ih x_t + W_hh h_{t-1} + b
+        tanh(At, At)
         mul(st, 0.5, st)                         # σ(a) = 0.5 tanh(a/2) + 0.5
         add(st, 0.5, st)
         if clamp_mask is not None:
-            np.copyto(A[t], clamp_value[t], where=clamp_mask[t])
+            np.copyto(At, clamp_value[:, t], where=clamp_mask[:, t])
         mul(af[t], c_prev, ct)                   # f ⊙ c_{t-1}
         mul(ai[t], ag[t], ig)                    # i ⊙ g
         add(ct, ig, ct)
@@ -89,16 +105,32 @@ def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0, clamp_mask=None, clamp_value=None
         tanh(ct, tct)
         mul(ao[t], tct, ht)                      # h = o ⊙ tanh(c)
         h_prev, c_prev = ht, ct
-    P[..., :H3] *= 2.0                           # undo the halving: true pre-activations
-    return {
-        "input": ai, "forget": af, "output": ao, "candidate": ag,
-        "cell": c, "cell_tanh": tc, "hidden": h,
-        "pre_input": P[..., :H], "pre_forget": P[..., H:H2], "pre_output": P[..., H2:H3],
-        "pre_candidate": P[..., H3:],
-    }
+    return {"input": ai, "forget": af, "output": ao, "candidate": ag,
+            "cell": c, "cell_tanh": tc, "hidden": h}
 
 
-CHUNK = 1 << 17   # numbers per chunk of factors in ``backward`` (about 1 MB in float64)
+def previous(h0, h):
+    """h_{t-1} for every step: (T, B, H) from h0 (B, H) and h (T, B, H)."""
+    prev = np.empty_like(h)
+    prev[0] = h0
+    prev[1:] = h[:-1]
+    return prev
+
+
+def pre_activations(X, w_ih, w_hh, b_ih, b_hh, h0, v):
+    """a = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh for every step at once, from the
+    stored h (no loop): the dict of (T, B, H) ``pre_input`` … ``pre_output``."""
+    T, B, I = X.shape
+    H = w_hh.shape[1]
+    P = X.reshape(T * B, I) @ w_ih.T
+    P += previous(h0, v["hidden"]).reshape(T * B, H) @ w_hh.T
+    P += b_ih + b_hh
+    P = P.reshape(T, B, 4, H)
+    return {f"pre_{name}": P[:, :, k] for k, name in enumerate(GATES)}
+
+
+CHUNK = 1 << 15   # numbers per gate in a chunk of factors in ``backward`` (256 KB in float64)
+GROUP = 1 << 20   # numbers of da kept for the weight gradients' matmuls (8 MB in float64)
 
 
 def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None):
@@ -119,81 +151,84 @@ def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None
     ∂x_t = W_ihᵀ da_t. A clamped gate is a constant: its da is 0. A silenced
     unit (keep = 0) passes no dc back.
 
-    Speed: steps are taken in chunks of S (S·B·4H ≈ ``CHUNK`` numbers, so a
-    chunk stays in cache): per chunk the factors above are computed for all
-    its steps at once, the loop runs back through it, and the chunk's da
-    (S·B, 4H) enters ∂W_ih, ∂W_hh, ∂b and ∂x by a few matmuls.
+    Speed: going back, steps are taken in chunks of S (S·B·H ≈ ``CHUNK``, so
+    a chunk stays in cache): the factors above are computed for all its steps
+    at once, then the loop runs back through it. The da of a group of R steps
+    (R·B·4H ≈ ``GROUP``, a buffer used again and again instead of one array for
+    all T) then enter ∂W, ∂b and ∂x by three large matmuls.
     """
     T, B, I = X.shape
     H = w_hh.shape[1]
     dt = X.dtype
     i, f, g, o = v["input"], v["forget"], v["candidate"], v["output"]
     c, tc, h = v["cell"], v["cell_tanh"], v["hidden"]
-    S = max(1, min(T, CHUNK // (B * 4 * H)))
+    S = max(1, min(T, CHUNK // (B * H)))
+    R = max(S, min(T, GROUP // (B * 4 * H) // S * S))
     # D[j] first holds ∂a/∂(dc_t) for blocks i, f, g and ∂a/∂(dh_t) for o;
     # the loop multiplies it in place into da_t (PyTorch's row order).
-    D = np.empty((S, B, 4, H), dt)
+    D = np.empty((R, B, 4, H), dt)
+    XH = np.empty((R, B, I + H), dt)             # [x_t, h_{t−1}] of the group
     K = np.empty((S, B, H), dt)                  # ∂h/∂c = o ⊙ (1 − tanh² c)
-    mask = None if clamp_mask is None else clamp_mask.reshape(T, B, 4, H)
+    tmp = np.empty((S, B, H), dt)
     d_hidden = np.empty((T, B, H), dt)
     d_cell = np.empty((T, B, H), dt)
     dX = np.empty((T, B, I), dt)
-    g_ih = np.zeros((4 * H, I), dt)
-    g_hh = np.zeros((4 * H, H), dt)
+    g_all = np.zeros((4 * H, I + H), dt)         # [∂W_ih | ∂W_hh]
     gb = np.zeros(4 * H, dt)
     dh_next = np.zeros((B, H), dt)
     dc_next = np.zeros((B, H), dt)
     matmul, add, sub, mul = np.matmul, np.add, np.subtract, np.multiply
-    for end in range(T, 0, -S):
-        a = max(0, end - S)
+    for a in range((T - 1) // S * S, -1, -S):    # chunks [a, a + S), the last first
+        end = min(T, a + S)
         n = end - a
-        Dc, Kc = D[:n], K[:n]
+        r0 = a % R                               # the chunk's place in the group buffer
+        Dc, Kc, tm = D[r0:r0 + n], K[:n], tmp[:n]
         Di, Df, Dg, Do = Dc[:, :, 0], Dc[:, :, 1], Dc[:, :, 2], Dc[:, :, 3]
         ic, fc, gc, oc, tcc = i[a:end], f[a:end], g[a:end], o[a:end], tc[a:end]
-        sub(1.0, ic, Di)
-        Di *= ic
-        Di *= gc
-        sub(1.0, fc, Df)
-        Df *= fc
+        mul(ic, gc, Di)                          # u = i g
+        mul(gc, Di, Dg)
+        sub(ic, Dg, Dg)                          # da_g / dc = i − g·u = i (1 − g²)
+        mul(ic, Di, tm)
+        sub(Di, tm, Di)                          # da_i / dc = u − i·u = g i (1 − i)
         if a == 0:
-            Df[0] *= c0
-            Df[1:] *= c[:end - 1]
+            mul(fc[0], c0, Df[0])
+            mul(fc[1:], c[:end - 1], Df[1:])
         else:
-            Df *= c[a - 1:end - 1]
-        mul(gc, gc, Dg)
-        sub(1.0, Dg, Dg)
-        Dg *= ic
-        sub(1.0, oc, Do)
-        Do *= oc
-        Do *= tcc
-        if mask is not None:
-            Dc[mask[a:end]] = 0.0
-        mul(tcc, tcc, Kc)
-        sub(1.0, Kc, Kc)
-        Kc *= oc
+            mul(fc, c[a - 1:end - 1], Df)        # w = f c_{t−1}
+        mul(fc, Df, tm)
+        sub(Df, tm, Df)                          # da_f / dc = w − f·w
+        mul(oc, tcc, Do)                         # v = o tanh c
+        mul(Do, tcc, Kc)
+        sub(oc, Kc, Kc)                          # ∂h/∂c = o − v tanh c
+        mul(oc, Do, tm)
+        sub(Do, tm, Do)                          # da_o / dh = v − o·v
+        if clamp_mask is not None:
+            Dc.reshape(n, B, 4 * H)[clamp_mask[a:end]] = 0.0
         for t in range(end - 1, a - 1, -1):
-            j = t - a
-            dh, dc, Dt = d_hidden[t], d_cell[t], Dc[j]
+            dh, dc, Dt = d_hidden[t], d_cell[t], D[r0 + t - a]
             add(d_h[t], dh_next, dh)
-            mul(dh, Kc[j], dc)
+            mul(dh, Kc[t - a], dc)
             add(dc, dc_next, dc)
             if d_c is not None:
                 add(dc, d_c[t], dc)
             if keep is not None:                 # c_t = keep ⊙ (…); h_t = 0 there already
-                dc = dc * keep[t]
+                mul(dc, keep[t], dc)
             mul(Dt[:, :3], dc[:, None, :], Dt[:, :3])
             mul(Dt[:, 3], dh, Dt[:, 3])
             matmul(Dt.reshape(B, 4 * H), w_hh, dh_next)
             mul(dc, f[t], dc_next)
-        Dm = Dc.reshape(n * B, 4 * H)
-        g_ih += Dm.T @ X[a:end].reshape(n * B, I)
-        if a == 0:
-            g_hh += Dm[:B].T @ h0
-            if n > 1:
-                g_hh += Dm[B:].T @ h[:end - 1].reshape((n - 1) * B, H)
-        else:
-            g_hh += Dm.T @ h[a - 1:end - 1].reshape(n * B, H)
-        gb += Dm.sum(0)
-        matmul(Dm, w_ih, dX[a:end].reshape(n * B, I))
-    grads = {"weight_ih": g_ih, "weight_hh": g_hh, "bias_ih": gb, "bias_hh": gb.copy()}
+        if r0 == 0:                              # the group [a, a + R) is complete
+            e = min(T, a + R)
+            m = (e - a) * B
+            Dm, XHm = D[:e - a].reshape(m, 4 * H), XH[:e - a]
+            XHm[..., :I] = X[a:e]
+            if a == 0:
+                XHm[0, :, I:] = h0
+                XHm[1:, :, I:] = h[:e - 1]
+            else:
+                XHm[:, :, I:] = h[a - 1:e - 1]
+            g_all += Dm.T @ XHm.reshape(m, I + H)  # Σ da [x, h_{t−1}]ᵀ
+            gb += Dm.sum(0)
+            matmul(Dm, w_ih, dX[a:e].reshape(m, I))
+    grads = {"weight_ih": g_all[:, :I], "weight_hh": g_all[:, I:], "bias_ih": gb, "bias_hh": gb.copy()}
     return dX, grads, dh_next, dc_next, d_hidden, d_cell

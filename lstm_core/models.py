@@ -8,6 +8,7 @@ The per-layer arithmetic lives in ``lstm.py``, ``gru.py`` and ``rnn.py``.
 """
 from __future__ import annotations
 
+import functools
 from types import MappingProxyType
 
 import numpy as np
@@ -27,6 +28,11 @@ class WeightError(ValueError):
 
 def _shape_list(d):
     return ", ".join(f"{k} {tuple(np.shape(v))}" for k, v in d.items()) or "nothing"
+
+
+def _later(pre_activations, X, args, h0, v, sq):
+    """The pre-activations of one layer, (T, H) or (T, B, H) like the other values."""
+    return {n: sq(a) for n, a in pre_activations(X, *args, h0, v).items()}
 
 
 class Recurrent:
@@ -331,23 +337,30 @@ class Recurrent:
         records for "what if" experiments.
         """
         X, batched, H0, C0 = self._prepare(xs, h0, c0)
+        X = np.array(X)                          # the trace's own copy of the inputs
         T, B = X.shape[:2]
         overrides = tuple(overrides or ())
         ovs = self._override_arrays(overrides, T, B)
+        sq = (lambda a: a) if batched else (lambda a: a[:, 0] if a is not None else None)
         layers, inp = [], X
         for k in range(self.num_layers):
             mask, value, keep = ovs[k]
-            v = self.step.forward(inp, *self._layer_args(k), H0[k], C0[k], mask, value, keep, **self._extra())
-            layers.append(v)
+            args = self._layer_args(k)
+            v = self.step.forward(inp, *args, H0[k], C0[k], mask, value, keep, **self._extra())
+            later = getattr(self.step, "LATER", ())
+            make_later = None
+            if later:   # the pre-activations, recomputed on first read from a copy of this layer's weights
+                make_later = functools.partial(_later, self.step.pre_activations, inp,
+                                               tuple(np.array(a) for a in args), np.array(H0[k]), v, sq)
+            layers.append(make_layer({n: sq(a) for n, a in v.items()}, later, make_later))
             inp = v["hidden"]
         logits = y = None
         if self.output:
             logits = inp @ self.params["out.weight"].T + self.params["out.bias"]
             y = softmax(logits) if self.output == "softmax" else logits
-        sq = (lambda a: a) if batched else (lambda a: a[:, 0] if a is not None else None)
         return Trace(
-            cell=self.kind, inputs=frozen(np.array(X if batched else X[:, 0])),
-            layers=tuple(make_layer({n: sq(a) for n, a in v.items()}) for v in layers),
+            cell=self.kind, inputs=frozen(X if batched else X[:, 0]),
+            layers=tuple(layers),
             h0=frozen(H0 if batched else H0[:, 0]),
             c0=frozen(C0 if batched else C0[:, 0]) if self.kind == "lstm" else None,
             logits=None if logits is None else frozen(sq(logits)),
@@ -374,7 +387,7 @@ class Recurrent:
         X = lift(trace.inputs)
         T, B = X.shape[:2]
         H, L = self.hidden_size, self.num_layers
-        layers = [{n: lift(a) for n, a in lv.items()} for lv in trace.layers]
+        layers = [{n: lift(lv[n]) for n in self.step.BACKWARD_NEEDS} for lv in trace.layers]
         H0 = lift(trace.h0) if b else np.asarray(trace.h0, self.dtype)[:, None]
         C0 = None
         if trace.c0 is not None:

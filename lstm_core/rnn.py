@@ -13,6 +13,7 @@ import numpy as np
 from .lstm import recurrent_matrix
 
 GATES = ("hidden",)
+BACKWARD_NEEDS = ("hidden", "pre_hidden")
 
 
 def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0=None, clamp_mask=None, clamp_value=None,

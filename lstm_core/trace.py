@@ -1,9 +1,10 @@
 """Immutable record of one forward pass, and the "what if" overrides."""
 from __future__ import annotations
 
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Mapping, Optional
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -96,5 +97,42 @@ class Trace:
         return tuple(self.layers[-1].keys())
 
 
-def make_layer(values):
-    return MappingProxyType({k: frozen(v) for k, v in values.items()})
+class Layer(Mapping):
+    """One layer's values by name, read-only.
+
+    Most values are stored by ``forward``; the ``later`` ones (the
+    pre-activations) are cheap to recompute from the stored h in one pass, so
+    they are computed by ``make_later()`` the first time any of them is read,
+    then kept. Either way a reader sees a plain read-only mapping.
+    """
+
+    def __init__(self, values, later: tuple = (), make_later: Optional[Callable[[], dict]] = None):
+        self._values = {k: frozen(v) for k, v in values.items()}
+        self._names = tuple(self._values) + tuple(n for n in later if n not in self._values)
+        self._make_later = make_later if later else None
+        self._lock = threading.Lock()
+
+    def __getitem__(self, name):
+        if name not in self._values and name in self._names:
+            with self._lock:
+                if self._make_later is not None:
+                    for k, v in self._make_later().items():
+                        self._values.setdefault(k, frozen(v))
+                    self._make_later = None
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self):
+        return len(self._names)
+
+    def __contains__(self, name):
+        return name in self._names
+
+    def __repr__(self):
+        return f"Layer({', '.join(self._names)})"
+
+
+def make_layer(values, later=(), make_later=None):
+    return Layer(values, later, make_later)

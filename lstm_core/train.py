@@ -143,7 +143,8 @@ class Trainer:
         temporal order at their full gap, not the mixed gaps they train on."""
         p = self.task.strict().probe()
         tr = self.model.forward(p.inputs[:, 0].astype(self.model.dtype))
-        vals = {k: np.asarray(v, np.float32) for k, v in tr.layers[-1].items() if not k.startswith("pre_")}
+        top = tr.layers[-1]
+        vals = {k: np.asarray(top[k], np.float32) for k in top if not k.startswith("pre_")}
         if tr.y is not None:
             vals["y"] = np.asarray(tr.y, np.float32)
         return vals
