@@ -6,14 +6,17 @@ PyTorch's layout: ``w_ih`` (H, I), ``w_hh`` (H, H), ``b_ih``, ``b_hh`` (H,)::
 
 The primer's h' mixes the input x and the previous state h in one sum. The
 input projection of all steps is one matmul, written into the array that ends
-up holding the pre-activations; the loop adds W_hh h_{t-1} in place.
+up holding h; the loop adds W_hh h_{t-1} and activates in place. The
+pre-activations are recomputed from the stored h when first read.
 """
 import numpy as np
 
-from .lstm import recurrent_matrix
+from . import lstm as _lstm
+from .lstm import previous, recurrent_matrix
 
 GATES = ("hidden",)
-BACKWARD_NEEDS = ("hidden", "pre_hidden")
+BACKWARD_NEEDS = ("hidden",)
+LATER = ("pre_hidden",)   # computed when first read
 
 
 def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0=None, clamp_mask=None, clamp_value=None,
@@ -21,58 +24,85 @@ def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0=None, clamp_mask=None, clamp_value
     """Run the layer on X (T, B, I) from h0 (B, H); keep (T, B, H) silences units."""
     T, B, I = X.shape
     H = w_hh.shape[1]
-    P = np.matmul(X.reshape(T * B, I), w_ih.T).reshape(T, B, H)   # pre-activations, (T, B, H)
-    P += b_ih + b_hh
+    h = np.matmul(X.reshape(T * B, I), w_ih.T).reshape(T, B, H)   # starts as W_ih x_t, (T, B, H)
+    bias = b_ih + b_hh
     w_h = recurrent_matrix(w_hh, B)
-    h = np.empty((T, B, H), X.dtype)
     rec = np.empty((B, H), X.dtype)
     act = (lambda a, out: np.maximum(a, 0.0, out=out)) if nonlinearity == "relu" else np.tanh
     matmul, add = np.matmul, np.add
     h_prev = h0
     for t in range(T):
-        Pt, ht = P[t], h[t]
+        ht = h[t]
         matmul(h_prev, w_h, rec)
-        add(Pt, rec, Pt)
-        act(Pt, ht)
+        add(ht, rec, ht)
+        add(ht, bias, ht)                        # the pre-activation …
+        act(ht, ht)                              # … activated in place
         if keep is not None:
             ht *= keep[t]
         h_prev = ht
-    return {"hidden": h, "pre_hidden": P}
+    return {"hidden": h}
+
+
+def pre_activations(X, w_ih, w_hh, b_ih, b_hh, h0, v):
+    """W_ih x_t + b_ih + W_hh h_{t-1} + b_hh for every step at once, from the stored h."""
+    T, B, I = X.shape
+    H = w_hh.shape[1]
+    P = X.reshape(T * B, I) @ w_ih.T
+    P += previous(h0, v["hidden"]).reshape(T * B, H) @ w_hh.T
+    P += b_ih + b_hh
+    return {"pre_hidden": P.reshape(T, B, H)}
 
 
 def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None,
              nonlinearity="tanh"):
     """BPTT: dpre_t = (d_h[t] + W_hhᵀ dpre_{t+1}) ⊙ act'(pre_t) ⊙ keep_t; then
-    ∂W_ih = Σ dpre xᵀ, ∂W_hh = Σ dpre h_{t−1}ᵀ, ∂b = Σ dpre, ∂x = W_ihᵀ dpre."""
+    ∂W_ih = Σ dpre xᵀ, ∂W_hh = Σ dpre h_{t−1}ᵀ, ∂b = Σ dpre, ∂x = W_ihᵀ dpre.
+
+    act' is read off h: 1 − h² for tanh, [h > 0] for relu (a silenced unit has
+    h = 0). As in ``lstm.py``, the factors are computed per chunk of steps and
+    a reused group buffer of dpre feeds the weight gradients' matmuls."""
     T, B, I = X.shape
     H = w_hh.shape[1]
     dt = X.dtype
     h = v["hidden"]
-    if nonlinearity == "relu":
-        F = (v["pre_hidden"] > 0).astype(dt)
-    else:
-        F = np.multiply(h, h)
-        np.subtract(1.0, F, F)   # silenced units pass no gradient, whatever F holds there
-    if keep is not None:
-        F *= keep
-    D = np.empty((T, B, H), dt)
+    S = max(1, min(T, _lstm.CHUNK // (B * H)))
+    R = max(S, min(T, _lstm.GROUP // (B * H) // S * S))
+    D = np.empty((R, B, H), dt)                  # act'(pre_t), then dpre_t
     d_hidden = np.empty((T, B, H), dt)
+    dX = np.empty((T, B, I), dt)
+    g_ih = np.zeros((H, I), dt)
+    g_hh = np.zeros((H, H), dt)
+    gb = np.zeros(H, dt)
     dh_next = np.zeros((B, H), dt)
     matmul, add, mul = np.matmul, np.add, np.multiply
-    for t in range(T - 1, -1, -1):
-        dh = d_hidden[t]
-        add(d_h[t], dh_next, dh)
-        mul(dh, F[t], D[t])
-        matmul(D[t], w_hh, dh_next)
-    Dm = D.reshape(T * B, H)
-    gb = Dm.sum(0)
-    g_hh = Dm[:B].T @ h0
-    if T > 1:
-        g_hh += Dm[B:].T @ h[:-1].reshape((T - 1) * B, H)
-    grads = {
-        "weight_ih": Dm.T @ X.reshape(T * B, I),
-        "weight_hh": g_hh,
-        "bias_ih": gb, "bias_hh": gb.copy(),
-    }
-    dX = (Dm @ w_ih).reshape(T, B, I)
+    for a in range((T - 1) // S * S, -1, -S):    # chunks [a, a + S), the last first
+        end = min(T, a + S)
+        r0 = a % R
+        F, hc = D[r0:r0 + end - a], h[a:end]
+        if nonlinearity == "relu":
+            np.greater(hc, 0.0, out=F, casting="unsafe")
+        else:
+            mul(hc, hc, F)
+            np.subtract(1.0, F, F)
+        if keep is not None:
+            F *= keep[a:end]
+        for t in range(end - 1, a - 1, -1):
+            dh, Dt = d_hidden[t], D[r0 + t - a]
+            add(d_h[t], dh_next, dh)
+            mul(dh, Dt, Dt)
+            matmul(Dt, w_hh, dh_next)
+        if r0 == 0:                              # the group [a, a + R) is complete
+            e = min(T, a + R)
+            m = (e - a) * B
+            Dm = D[:e - a].reshape(m, H)
+            g_ih += Dm.T @ X[a:e].reshape(m, I)
+            if a == 0:
+                g_hh += Dm[:B].T @ h0
+                if e > 1:
+                    g_hh += Dm[B:].T @ h[:e - 1].reshape(m - B, H)
+            else:
+                g_hh += Dm.T @ h[a - 1:e - 1].reshape(m, H)
+            gb += Dm.sum(0)
+            matmul(Dm, w_ih, dX[a:e].reshape(m, I))
+    grads = {"weight_ih": g_ih, "weight_hh": g_hh, "bias_ih": gb, "bias_hh": gb.copy()}
     return dX, grads, dh_next, None, d_hidden, None

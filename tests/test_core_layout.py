@@ -14,12 +14,13 @@ from numerics import max_abs_err, max_rel_err
 
 from lstm_core import GRU, LSTM, RNN, clamp, gru, lstm, silence
 
-CELLS = {"lstm": LSTM, "gru": GRU}
+CELLS = {"lstm": LSTM, "gru": GRU, "rnn": RNN}
 OVERRIDES = {
     "lstm": (clamp("forget", 0.9, units=[1], steps=(3, 9)), clamp("candidate", -0.2, units=[0, 4]),
              silence([2], steps=(5, 11))),
     "gru": (clamp("reset", 0.3, units=[1], steps=(2, 8)), clamp("update", 0.8, units=[3]),
             clamp("candidate", 0.1, units=[0], steps=(6, 12)), silence([2], steps=(4, 10))),
+    "rnn": (silence([2], steps=(4, 10)),),
 }
 
 
@@ -92,16 +93,26 @@ def test_readers_on_many_threads_see_one_value(rng):
     assert len(seen) == 8 and all(s is seen[0] for s in seen)
 
 
-def test_rnn_keeps_its_pre_activations(rng):
-    tr = RNN.init(2, 3, nonlinearity="relu").forward(rng.standard_normal((5, 2)))
-    assert tr.layers[0]._make_later is None and "pre_hidden" in tr.layers[0]
+def test_rnn_pre_activations_are_the_equations(rng):
+    m = RNN.init(2, 3, num_layers=2, nonlinearity="relu", seed=3)
+    tr = m.forward(rng.standard_normal((5, 2)), overrides=(silence([1], steps=(1, 3)),))
+    for k in range(2):
+        p = {n: m.params[f"{n}_l{k}"] for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+        xs = tr.inputs if k == 0 else tr.layers[k - 1]["hidden"]
+        h = tr.layers[k]["hidden"]
+        for t in range(5):
+            prev = tr.h0[k] if t == 0 else h[t - 1]
+            a = p["weight_ih"] @ xs[t] + p["bias_ih"] + p["weight_hh"] @ prev + p["bias_hh"]
+            assert max_abs_err(tr.layers[k]["pre_hidden"][t], a) < 1e-12
 
 
-@pytest.mark.parametrize("kind", ["lstm", "gru"])
+@pytest.mark.parametrize("kind", ["lstm", "gru", "rnn", "relu"])
 @pytest.mark.parametrize("chunk,group", [(1, 1), (2, 3), (3, 4), (4, 20)], ids=str)
 def test_backward_in_small_chunks_and_groups_is_unchanged(kind, chunk, group, rng, monkeypatch):
     """chunk: steps per factor chunk; group: chunks per da group (T = 13 is prime)."""
-    m = CELLS[kind].init(3, 5, num_layers=2, seed=2)
+    m = RNN.init(3, 5, num_layers=2, seed=2, nonlinearity="relu") if kind == "relu" else \
+        CELLS[kind].init(3, 5, num_layers=2, seed=2)
+    kind = "rnn" if kind == "relu" else kind
     T, B, H = 13, 2, 5
     xs = rng.standard_normal((T, B, 3))
     dh = rng.standard_normal((T, B, H))
