@@ -58,6 +58,36 @@ def _ours(cell, T, H, I, B, dtype):
     return model, fwd, fwd_bwd
 
 
+def _products(cell, T, H, I, B, dtype):
+    """The matrix products alone, the same ones both sides must do: a floor for
+    ``forward`` and ``forward + backward`` on this machine's BLAS. Forward: the
+    input projection of all steps and T recurrent products; backward: T
+    recurrent products, the weight gradients [∂W_ih | ∂W_hh] and ∂x."""
+    G = {"lstm": 4, "gru": 3, "rnn": 1}[cell]
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((T * B, I)).astype(dtype)
+    XH = rng.standard_normal((T * B, I + H)).astype(dtype)
+    w_x = rng.standard_normal((I, G * H)).astype(dtype)
+    w_h = rng.standard_normal((H, G * H)).astype(dtype)
+    w_hT = np.ascontiguousarray(w_h.T)
+    h = rng.standard_normal((B, H)).astype(dtype)
+    D = rng.standard_normal((T * B, G * H)).astype(dtype)
+    rec, dh = np.empty((B, G * H), dtype), np.empty((B, H), dtype)
+
+    def fwd():
+        X @ w_x
+        for _ in range(T):
+            np.matmul(h, w_h, rec)
+
+    def fwd_bwd():
+        fwd()
+        for t in range(T):
+            np.matmul(D[t * B:(t + 1) * B], w_hT, dh)
+        D.T @ XH
+        D @ w_x.T
+    return fwd, fwd_bwd
+
+
 def _torch(model, cell, T, H, I, B, dtype):
     import torch
     tdt = torch.float64 if dtype == np.float64 else torch.float32
@@ -120,16 +150,19 @@ def limit_threads(n):
     return threadpool_limits(n)
 
 
-def run(repeats=5, cells=CELLS, shapes=SHAPES, dtypes=(np.float64, np.float32)):
+def run(repeats=5, cells=CELLS, shapes=SHAPES, dtypes=(np.float64, np.float32), floor=False):
     rows = []
     for cell in cells:
         for T, H, I, B in shapes:
             for dtype in dtypes:
                 model, f, fb = _ours(cell, T, H, I, B, dtype)
                 tf, tfb = _torch(model, cell, T, H, I, B, dtype)
-                times = _median_times((f, tf, fb, tfb), repeats)
-                r = dict(cell=cell, shape=(T, H, I, B), dtype=np.dtype(dtype).name,
-                         **dict(zip(("ours_f", "torch_f", "ours_fb", "torch_fb"), times)))
+                fns, names = [f, tf, fb, tfb], ["ours_f", "torch_f", "ours_fb", "torch_fb"]
+                if floor:
+                    fns += _products(cell, T, H, I, B, dtype)
+                    names += ["blas_f", "blas_fb"]
+                times = _median_times(fns, repeats)
+                r = dict(cell=cell, shape=(T, H, I, B), dtype=np.dtype(dtype).name, **dict(zip(names, times)))
                 rows.append(r)
                 print(_fmt(r), flush=True)
     return rows
@@ -138,13 +171,19 @@ def run(repeats=5, cells=CELLS, shapes=SHAPES, dtypes=(np.float64, np.float32)):
 HEADER = ("| cell | T, H, I, B | dtype | ours fwd ms | torch fwd ms | ratio | "
           "ours fwd+bwd ms | torch fwd+bwd ms | ratio |\n"
           "|---|---|---|---:|---:|---:|---:|---:|---:|")
+FLOOR_HEADER = (HEADER.replace(" |\n", " | products alone fwd ms | ratio | products alone fwd+bwd ms | ratio |\n", 1)
+                + "---:|---:|---:|---:|")
 
 
 def _fmt(r):
     T, H, I, B = r["shape"]
-    return (f"| {r['cell'].upper()} | {T}, {H}, {I}, {B} | {r['dtype']} | {r['ours_f'] * 1e3:.1f} | "
+    line = (f"| {r['cell'].upper()} | {T}, {H}, {I}, {B} | {r['dtype']} | {r['ours_f'] * 1e3:.1f} | "
             f"{r['torch_f'] * 1e3:.1f} | {r['ours_f'] / r['torch_f']:.2f} | {r['ours_fb'] * 1e3:.1f} | "
             f"{r['torch_fb'] * 1e3:.1f} | {r['ours_fb'] / r['torch_fb']:.2f} |")
+    if "blas_f" in r:
+        line += (f" {r['blas_f'] * 1e3:.1f} | {r['blas_f'] / r['torch_f']:.2f} | "
+                 f"{r['blas_fb'] * 1e3:.1f} | {r['blas_fb'] / r['torch_fb']:.2f} |")
+    return line
 
 
 def main(argv=None):
@@ -154,6 +193,12 @@ def main(argv=None):
     ap.add_argument("--cells", default=",".join(CELLS))
     ap.add_argument("--threads", type=int, default=0,
                     help="run numpy's BLAS and torch on this many threads (default: as configured)")
+    ap.add_argument("--floor", action="store_true",
+                    help="also time the matrix products alone (the same ones both sides do): "
+                         "how close to this machine's BLAS a ratio can get")
+    ap.add_argument("--shapes", default="all", choices=("all", "b1", "b32"),
+                    help="both issue shapes, or only the B=1 or the B=32 one")
+    ap.add_argument("--dtypes", default="float64,float32")
     ap.add_argument("--cpu-time", action="store_true",
                     help="time with the process's CPU time instead of the wall clock: steadier on a "
                          "busy machine, meaningful with --threads 1 only")
@@ -169,9 +214,11 @@ def main(argv=None):
     print(f"threads: {args.threads or 'as configured'}; clock: {'process CPU time' if args.cpu_time else 'wall'}; "
           f"median of {3 if args.quick else args.repeats} repeats")
     print()
-    print(HEADER)
+    print(FLOOR_HEADER if args.floor else HEADER)
+    shapes = {"all": SHAPES, "b1": SHAPES[:1], "b32": SHAPES[1:]}[args.shapes]
     try:
-        run(repeats=3 if args.quick else args.repeats, cells=args.cells.split(","))
+        run(repeats=3 if args.quick else args.repeats, cells=args.cells.split(","), shapes=shapes,
+            dtypes=tuple(np.dtype(d).type for d in args.dtypes.split(",")), floor=args.floor)
     finally:
         if limiter is not None:
             limiter.restore_original_limits()

@@ -19,7 +19,7 @@ pre-activations are recomputed from the stored h when first read.
 import numpy as np
 
 from . import lstm as _lstm
-from .lstm import gate_major, previous, recurrent_matrix
+from .lstm import gate_major, input_projection, previous, recurrent_matrix
 
 GATES = ("reset", "update", "candidate")  # PyTorch row order r, z, n
 BACKWARD_NEEDS = ("reset", "update", "candidate", "candidate_recurrent", "hidden")
@@ -41,9 +41,7 @@ def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0=None, clamp_mask=None, clamp_value
     bias[:2 * H] += b_hh[:2 * H]
     bias = (bias * half[:, 0]).reshape(3, 1, H)  # b_ir + b_hr, b_iz + b_hz (halved), b_in
     b_hn = b_hh[2 * H:]
-    # A: (3, T, B, H), gate by gate; starts as the (halved) input projection W_ih x_t
-    A = np.empty((3, T, B, H), dt)
-    np.matmul(X.reshape(T * B, I), w_x.transpose(0, 2, 1), out=A.reshape(3, T * B, H))
+    A = input_projection(X, w_x)                 # (3, T, B, H): starts as the (halved) W_ih x_t
     HN = np.empty((T, B, H), dt)                 # W_hn h_{t-1} + b_hn
     h = np.empty((T, B, H), dt)
     rec = np.empty((B, 3 * H), dt)               # W_hh h_{t-1}, (B, 3H) …

@@ -17,7 +17,8 @@ For every step t, with the primer's symbols on the right::
 Speed: the input projection of all T steps is one matmul per gate, written
 straight into the array that ends up holding the activated gates, laid out
 gate by gate (4, T, B, H) so that every gate of the trace is one contiguous
-(T, B, H) array and every step's element-wise work runs on contiguous blocks.
+(T, B, H) array and every step's element-wise work runs on contiguous blocks
+(for a single sequence step by step instead: see ``input_projection``).
 The loop does only the recurrent product and element-wise work, in place.
 Inside this module the four gates are kept in the order i, f, o, g so that
 the three sigmoids are one slice; σ(a) is computed as 0.5·tanh(a/2) + 0.5
@@ -47,6 +48,25 @@ def recurrent_matrix(w, B):
     return w.T if B == 1 else np.ascontiguousarray(w.T)
 
 
+def input_projection(X, w_x):
+    """W x_t for every step, gate by gate: (G, T, B, H) from X (T, B, I) and w_x (G, H, I).
+
+    For a batch the array is laid out gate by gate (each gate one contiguous
+    (T, B, H) block, filled by one matmul per gate); for one sequence step by
+    step (a view of (T, G, 1, H): one matmul, and each step's gates side by
+    side), since there a step's work is a few hundred numbers and the number
+    of calls, not their length, is what costs."""
+    T, B, I = X.shape
+    G, H, _ = w_x.shape
+    if B == 1:
+        A = np.empty((T, G, B, H), X.dtype)
+        np.matmul(X.reshape(T, I), w_x.reshape(G * H, I).T, out=A.reshape(T, G * H))
+        return A.transpose(1, 0, 2, 3)
+    A = np.empty((G, T, B, H), X.dtype)
+    np.matmul(X.reshape(T * B, I), w_x.transpose(0, 2, 1), out=A.reshape(G, T * B, H))
+    return A
+
+
 def gate_major(a, G, inner=None):
     """(T, B, G·H) in PyTorch's block order → (G, T, B, H), blocks reordered by ``inner``."""
     T, B, GH = a.shape
@@ -72,9 +92,7 @@ def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0, clamp_mask=None, clamp_value=None
     w_x = (w_ih[order] * half).reshape(4, H, I)  # (4, H, I), gates i, f, o, g; σ rows halved
     w_h = recurrent_matrix(w_hh[order] * half, B)  # (H, 4H)
     bias = ((b_ih + b_hh)[order] * half[:, 0]).reshape(4, 1, H)   # (4, 1, H)
-    # A: (4, T, B, H), gate by gate; starts as the (halved) input projection W_ih x_t
-    A = np.empty((4, T, B, H), dt)
-    np.matmul(X.reshape(T * B, I), w_x.transpose(0, 2, 1), out=A.reshape(4, T * B, H))
+    A = input_projection(X, w_x)                 # (4, T, B, H): starts as the (halved) W_ih x_t
     c = np.empty((T, B, H), dt)
     tc = np.empty((T, B, H), dt)
     h = np.empty((T, B, H), dt)
