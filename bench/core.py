@@ -28,16 +28,27 @@ CELLS = ("lstm", "gru", "rnn")
 
 
 CLOCK = time.perf_counter
+# Seconds to wait before each timed call. After a call, OpenBLAS's worker
+# threads keep spinning on a core for about 2^28 cycles (~0.13 s here) before
+# they sleep, and OpenMP's (torch's) spin too: without a pause the next call,
+# the other library's, runs on a machine with one core taken. Measured on
+# 2026-11-26: torch's B=32 LSTM forward took 196 ms right after ours and 137 ms
+# with OpenBLAS's threads made to sleep at once, so an unpaused run flatters us.
+SETTLE = 0.25
 
 
-def _median_times(fns, repeats):
-    """Median wall time of each callable. The callables take turns, repeat by
-    repeat, so a burst of load from other processes hits all of them alike."""
+def _median_times(fns, repeats, settle=None):
+    """Median time of each callable. The callables take turns, repeat by
+    repeat, so a burst of load from other processes hits all of them alike;
+    each call starts after a pause of ``SETTLE`` seconds, so that no thread of
+    the previous call's library is still spinning."""
+    settle = SETTLE if settle is None else settle
     for fn in fns:
         fn()   # warm-up (allocations, oneDNN primitive caches)
     times = [[] for _ in fns]
     for _ in range(repeats):
         for fn, ts in zip(fns, times):
+            time.sleep(settle)
             t0 = CLOCK()
             fn()
             ts.append(CLOCK() - t0)
@@ -150,7 +161,7 @@ def limit_threads(n):
     return threadpool_limits(n)
 
 
-def run(repeats=5, cells=CELLS, shapes=SHAPES, dtypes=(np.float64, np.float32), floor=False):
+def run(repeats=5, cells=CELLS, shapes=SHAPES, dtypes=(np.float64, np.float32), floor=False, settle=None):
     rows = []
     for cell in cells:
         for T, H, I, B in shapes:
@@ -161,7 +172,7 @@ def run(repeats=5, cells=CELLS, shapes=SHAPES, dtypes=(np.float64, np.float32), 
                 if floor:
                     fns += _products(cell, T, H, I, B, dtype)
                     names += ["blas_f", "blas_fb"]
-                times = _median_times(fns, repeats)
+                times = _median_times(fns, repeats, settle)
                 r = dict(cell=cell, shape=(T, H, I, B), dtype=np.dtype(dtype).name, **dict(zip(names, times)))
                 rows.append(r)
                 print(_fmt(r), flush=True)
@@ -199,6 +210,9 @@ def main(argv=None):
     ap.add_argument("--shapes", default="all", choices=("all", "b1", "b32"),
                     help="both issue shapes, or only the B=1 or the B=32 one")
     ap.add_argument("--dtypes", default="float64,float32")
+    ap.add_argument("--settle", type=float, default=SETTLE,
+                    help="seconds of pause before each timed call (default %(default)s; 0 = none, "
+                         "which lets one library's spinning threads slow the other down)")
     ap.add_argument("--cpu-time", action="store_true",
                     help="time with the process's CPU time instead of the wall clock: steadier on a "
                          "busy machine, meaningful with --threads 1 only")
@@ -212,13 +226,14 @@ def main(argv=None):
     for line in machine():
         print(line)
     print(f"threads: {args.threads or 'as configured'}; clock: {'process CPU time' if args.cpu_time else 'wall'}; "
-          f"median of {3 if args.quick else args.repeats} repeats")
+          f"median of {3 if args.quick else args.repeats} repeats, {args.settle} s pause before each call")
     print()
     print(FLOOR_HEADER if args.floor else HEADER)
     shapes = {"all": SHAPES, "b1": SHAPES[:1], "b32": SHAPES[1:]}[args.shapes]
     try:
         run(repeats=3 if args.quick else args.repeats, cells=args.cells.split(","), shapes=shapes,
-            dtypes=tuple(np.dtype(d).type for d in args.dtypes.split(",")), floor=args.floor)
+            dtypes=tuple(np.dtype(d).type for d in args.dtypes.split(",")), floor=args.floor,
+            settle=args.settle)
     finally:
         if limiter is not None:
             limiter.restore_original_limits()

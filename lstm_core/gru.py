@@ -50,27 +50,32 @@ def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0=None, clamp_mask=None, clamp_value
     if clamp_mask is not None:
         clamp_mask = gate_major(clamp_mask, 3)
         clamp_value = gate_major(clamp_value, 3)
+    if B == 1:          # one pass now; a batch adds b step by step, while the step is in cache
+        A += bias[:, None]
+        bias = None
     ar, au, an = A
+    steps = zip(A.transpose(1, 0, 2, 3), A[:2].transpose(1, 0, 2, 3), ar, au, an, HN, h)   # views, made in one go
+    rec_rz, rec_n = rec_g[:2], rec_g[2]
     matmul, add, sub, mul, tanh = np.matmul, np.add, np.subtract, np.multiply, np.tanh
     h_prev = h0
-    for t in range(T):
-        At, st, nt, hnt, ht = A[:, t], A[:2, t], an[t], HN[t], h[t]
+    for t, (At, st, rt, ut, nt, hnt, ht) in enumerate(steps):
         matmul(h_prev, w_h, rec)
-        add(st, rec_g[:2], st)
-        add(At, bias, At)                        # a_r, a_u complete; a_n's input part
+        add(st, rec_rz, st)
+        if bias is not None:
+            add(At, bias, At)                    # a_r, a_u complete; a_n's input part
         tanh(st, st)
         mul(st, 0.5, st)                         # σ(a) = 0.5 tanh(a/2) + 0.5
         add(st, 0.5, st)
         if clamp_mask is not None:
             np.copyto(st, clamp_value[:2, t], where=clamp_mask[:2, t])
-        add(rec_g[2], b_hn, hnt)                 # hn
-        mul(ar[t], hnt, tmp)                     # r ⊙ hn
+        add(rec_n, b_hn, hnt)                    # hn
+        mul(rt, hnt, tmp)                        # r ⊙ hn
         add(nt, tmp, nt)
         tanh(nt, nt)
         if clamp_mask is not None:
             np.copyto(nt, clamp_value[2, t], where=clamp_mask[2, t])
         sub(h_prev, nt, tmp)                     # h = n + u ⊙ (h_{t-1} − n)
-        mul(tmp, au[t], tmp)
+        mul(tmp, ut, tmp)
         add(nt, tmp, ht)
         if keep is not None:
             mul(ht, keep[t], ht)

@@ -102,26 +102,31 @@ def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0, clamp_mask=None, clamp_value=None
     if clamp_mask is not None:
         clamp_mask = gate_major(clamp_mask, 4, _INNER)
         clamp_value = gate_major(clamp_value, 4, _INNER)
+    if B == 1:          # one pass now; a batch adds b step by step, while the step is in cache
+        A += bias[:, None]
+        bias = None
     ai, af, ao, ag = A
+    # every step's views, made in one go (making them one by one costs as much as the arithmetic at B = 1)
+    steps = zip(A.transpose(1, 0, 2, 3), A[:3].transpose(1, 0, 2, 3), ai, af, ao, ag, c, tc, h)
     matmul, add, mul, tanh = np.matmul, np.add, np.multiply, np.tanh
     h_prev, c_prev = h0, c0
-    for t in range(T):
-        At, st, ct, ht, tct = A[:, t], A[:3, t], c[t], h[t], tc[t]
+    for t, (At, st, it, ft, ot, gt, ct, tct, ht) in enumerate(steps):
         matmul(h_prev, w_h, rec)                 # W_hh h_{t-1}
         add(At, rec_g, At)
-        add(At, bias, At)                        # a = W_ih x_t + W_hh h_{t-1} + b
+        if bias is not None:
+            add(At, bias, At)                    # a = W_ih x_t + W_hh h_{t-1} + b
         tanh(At, At)
         mul(st, 0.5, st)                         # σ(a) = 0.5 tanh(a/2) + 0.5
         add(st, 0.5, st)
         if clamp_mask is not None:
             np.copyto(At, clamp_value[:, t], where=clamp_mask[:, t])
-        mul(af[t], c_prev, ct)                   # f ⊙ c_{t-1}
-        mul(ai[t], ag[t], ig)                    # i ⊙ g
+        mul(ft, c_prev, ct)                      # f ⊙ c_{t-1}
+        mul(it, gt, ig)                          # i ⊙ g
         add(ct, ig, ct)
         if keep is not None:
             mul(ct, keep[t], ct)
         tanh(ct, tct)
-        mul(ao[t], tct, ht)                      # h = o ⊙ tanh(c)
+        mul(ot, tct, ht)                         # h = o ⊙ tanh(c)
         h_prev, c_prev = ht, ct
     return {"input": ai, "forget": af, "output": ao, "candidate": ag,
             "cell": c, "cell_tanh": tc, "hidden": h}

@@ -29,13 +29,16 @@ def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0=None, clamp_mask=None, clamp_value
     w_h = recurrent_matrix(w_hh, B)
     rec = np.empty((B, H), X.dtype)
     act = (lambda a, out: np.maximum(a, 0.0, out=out)) if nonlinearity == "relu" else np.tanh
+    if B == 1:          # one pass now; a batch adds b step by step, while the step is in cache
+        h += bias
+        bias = None
     matmul, add = np.matmul, np.add
     h_prev = h0
-    for t in range(T):
-        ht = h[t]
+    for t, ht in enumerate(h):
         matmul(h_prev, w_h, rec)
         add(ht, rec, ht)
-        add(ht, bias, ht)                        # the pre-activation …
+        if bias is not None:
+            add(ht, bias, ht)                    # the pre-activation …
         act(ht, ht)                              # … activated in place
         if keep is not None:
             ht *= keep[t]
