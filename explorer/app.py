@@ -130,6 +130,28 @@ def seed_widget(key, value):
         st.session_state[key] = value
 
 
+def fit_widget(key, low, high, value):
+    """Seed a keyed slider or number box with ``value`` and keep what it holds
+    within [low, high]: a reader's unit 7 must not break the page when the
+    hidden size drops to 4 (Streamlit refuses a value above a widget's max).
+    A range (a, b) has both ends kept within."""
+    seed_widget(key, value)
+    v = st.session_state[key]
+    if isinstance(v, (tuple, list)):
+        st.session_state[key] = tuple(min(max(x, low), high) for x in v)
+    else:
+        st.session_state[key] = min(max(v, low), high)
+
+
+def follow_widget(key, value):
+    """Like ``seed_widget``, and again whenever ``value`` changes (e.g. the input
+    width after the encoding changed); what the reader typed stays until then."""
+    seen = f"_follows_{key}"
+    if key not in st.session_state or st.session_state.get(seen) != value:
+        st.session_state[key] = value
+    st.session_state[seen] = value
+
+
 # ------------------------------------------------------------------ sidebar
 def _language(view) -> str:
     seed_widget("w_lang", view.lang)

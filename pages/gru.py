@@ -3,7 +3,7 @@ import streamlit as st
 
 from explorer import teaching_figures as TF
 from explorer import teaching_pages as TP
-from explorer.app import setup
+from explorer.app import follow_widget, setup
 from lstm_core import analysis
 
 ctx = setup("gru")
@@ -34,8 +34,10 @@ tokens, X = TP.sequence_input(ctx)
 
 st.subheader(tr("gru.params"))
 c1, c2, _ = st.columns([1, 1, 2])
-inputs = c1.number_input(tr("gru.inputs"), 1, 10_000, int(X.shape[1]), key="w_gru_inputs")
-hidden = c2.number_input(tr("gru.hidden"), 1, 1024, int(view.hidden), key="w_gru_hidden")
+follow_widget("w_gru_inputs", int(X.shape[1]))     # follows the encoding's width …
+follow_widget("w_gru_hidden", int(view.hidden))    # … and the sidebar's hidden size
+inputs = c1.number_input(tr("gru.inputs"), 1, 10_000, key="w_gru_inputs")
+hidden = c2.number_input(tr("gru.hidden"), 1, 1024, key="w_gru_hidden")
 counts = analysis.param_counts(int(inputs), int(hidden), view.layers)
 st.plotly_chart(TF.params_chart(counts, lang, int(inputs), int(hidden)))
 st.markdown(tr("gru.params_text", **counts))

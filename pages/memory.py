@@ -3,7 +3,7 @@ import streamlit as st
 
 from explorer import teaching_figures as TF
 from explorer import teaching_pages as TP
-from explorer.app import setup
+from explorer.app import fit_widget, setup
 from lstm_core import analysis
 
 ctx = setup("memory")
@@ -65,9 +65,10 @@ lstm = base["lstm"]["model"]
 T, H = X.shape[0], lstm.hidden_size
 c1, c2, c3 = st.columns([2, 1, 2])
 kind = c1.radio(tr("mem.interv_kind"), TP.INTERVENTIONS, key="w_mem_iv", format_func=lambda k: tr(f"mem.iv.{k}"))
-unit = c2.number_input(tr("mem.interv_unit"), 0, H - 1, min(view.unit, H - 1), key="w_mem_unit",
-                       disabled=kind != "silence")
-a, b = c3.slider(tr("mem.interv_steps"), 1, T, (1, T), key="w_mem_steps") if T > 1 else (1, 1)
+fit_widget("w_mem_unit", 0, H - 1, min(view.unit, H - 1))
+unit = c2.number_input(tr("mem.interv_unit"), 0, H - 1, key="w_mem_unit", disabled=kind != "silence")
+fit_widget("w_mem_steps", 1, T, (1, T))
+a, b = c3.slider(tr("mem.interv_steps"), 1, T, key="w_mem_steps") if T > 1 else (1, 1)
 effect = analysis.intervention_effect(lstm, X, TP.overrides(kind, int(unit), (a - 1, b)))
 st.markdown(tr(f"mem.iv_explain.{kind}"))
 st.plotly_chart(TF.effect_chart(effect, lang))

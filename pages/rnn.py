@@ -3,7 +3,7 @@ import streamlit as st
 
 from explorer import teaching_figures as TF
 from explorer import teaching_pages as TP
-from explorer.app import setup
+from explorer.app import fit_widget, setup
 
 ctx = setup("rnn")
 tr, lang, view = ctx.t, ctx.lang, ctx.view
@@ -21,7 +21,8 @@ st.caption(tr("teach.model_note", cell="RNN", inputs=X.shape[1], hidden=H, seed=
 
 st.subheader(tr("rnn.unrolled"))
 st.markdown(tr("rnn.unrolled_text"))
-unit = st.slider(tr("teach.unit"), 0, max(H - 1, 1), min(view.unit, H - 1), key="w_unit_rnn", disabled=H == 1)
+fit_widget("w_unit_rnn", 0, H - 1, min(view.unit, H - 1))
+unit = st.slider(tr("teach.unit"), 0, max(H - 1, 1), key="w_unit_rnn", disabled=H == 1)
 if unit != view.unit:
     ctx.update(unit=unit)
 st.plotly_chart(TF.unrolled_diagram(tokens, lang, values=trace["hidden"][:, unit], max_steps=10))

@@ -186,9 +186,12 @@ def test_gru_page_counts_parameters_for_the_chosen_sizes(lang):
 def test_pages_follow_the_sidebar_encoding():
     at = open_page("gru", lang="en", seq=SEQ)           # default: the explorer's fixed random embedding
     assert at.number_input(key="w_gru_inputs").value == 16
+    at.number_input(key="w_gru_inputs").set_value(20).run()   # the reader's own number …
+    assert at.number_input(key="w_gru_inputs").value == 20
     at.sidebar.radio(key="w_enc").set_value("onehot_sequence").run()
     assert_clean(at, "en")
     assert "4 numbers per step" in " ".join(c.value for c in at.caption)
+    assert at.number_input(key="w_gru_inputs").value == 4     # … gives way when the width changes
 
 
 # ------------------------------------------------------------------ gate statistics
@@ -246,3 +249,28 @@ def test_influence_is_measured_on_a_bounded_prefix():
     assert_clean(at, "en")
     n = TP.influence_steps(60, 256)
     assert any(f"first {n} steps" in c.value for c in at.caption)
+
+
+# ------------------------------------------------------------------ widgets outliving their range
+def test_a_chosen_unit_beyond_a_smaller_model_is_brought_within():
+    """Unit 7 of 8 chosen, then the sidebar's hidden size drops to 4: the page
+    shows the last unit instead of Streamlit's "value above max" error."""
+    at = open_page("rnn", lang="en", seq="hello there", hidden=8)
+    at.slider(key="w_unit_rnn").set_value(7).run()
+    at.sidebar.number_input(key="w_hidden").set_value(4).run()
+    assert_clean(at, "en")
+    assert at.slider(key="w_unit_rnn").value == 3
+    at = open_page("memory", lang="en", seq="hello there", hidden=8)
+    at.radio(key="w_mem_iv").set_value("silence").run()
+    at.number_input(key="w_mem_unit").set_value(7).run()
+    at.sidebar.number_input(key="w_hidden").set_value(4).run()
+    assert_clean(at, "en")
+    assert at.number_input(key="w_mem_unit").value == 3
+
+
+def test_a_chosen_step_range_beyond_a_shorter_sequence_is_brought_within():
+    at = open_page("memory", lang="en", seq="hello there world", hidden=8)
+    at.slider(key="w_mem_steps").set_value((3, 17)).run()
+    at.text_area(key="w_seq").set_value("hi").run()
+    assert_clean(at, "en")
+    assert at.slider(key="w_mem_steps").value == (2, 2)
