@@ -104,10 +104,12 @@ def _initial_view() -> state.View:
 
 
 def sync_url(view: state.View) -> None:
-    """Write the view into the URL, touching only parameters that changed."""
-    for name, value in state.to_query(view).items():
-        if st.query_params.get(name) != value:
-            st.query_params[name] = value
+    """Write the view into the URL: the whole query string goes to the browser
+    every time, in one message. Sending only what changed is not enough: a run
+    cut short by a click (a play tick racing Pause) can change the server's copy
+    of the query parameters while its message to the browser is dropped, and the
+    shown step and the link then disagree until the next change."""
+    st.query_params.update(state.to_query(view))
 
 
 def _keep_widget_values():
