@@ -18,13 +18,11 @@ pre-activations are recomputed from the stored h when first read.
 """
 import numpy as np
 
-from . import lstm as _lstm
-from .lstm import gate_major, input_projection, previous, recurrent_matrix
+from .lstm import chunks, gate_major, input_projection, previous, recurrent_matrix
 
 GATES = ("reset", "update", "candidate")  # PyTorch row order r, z, n
 BACKWARD_NEEDS = ("reset", "update", "candidate", "candidate_recurrent", "hidden")
 LATER = ("pre_reset", "pre_update", "pre_candidate")   # computed when first read
-CHUNK, GROUP = _lstm.CHUNK, _lstm.GROUP   # sizes of the factor chunks and da groups in ``backward``
 
 
 def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0=None, clamp_mask=None, clamp_value=None, keep=None):
@@ -124,8 +122,7 @@ def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None
     dt = X.dtype
     H2, H3 = 2 * H, 3 * H
     r, u, n, hn, h = v["reset"], v["update"], v["candidate"], v["candidate_recurrent"], v["hidden"]
-    S = max(1, min(T, CHUNK // (B * H)))
-    R = max(S, min(T, GROUP // (B * 4 * H) // S * S))
+    S, R, steps = chunks(T, B, H, 4)
     w_hn = np.concatenate([w_hh[H2:], w_hh[:H2]])   # rows n, r, z, to meet [dhn, dr, du]
     D = np.empty((R, B, 4, H), dt)               # factors, then da: [dhn, dr, du, dn]
     w = np.empty((S, B, H), dt)
@@ -140,10 +137,8 @@ def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None
     dk = np.empty((B, H), dt)
     hu = np.empty((B, H), dt)
     matmul, add, sub, mul = np.matmul, np.add, np.subtract, np.multiply
-    for a in range((T - 1) // S * S, -1, -S):    # chunks [a, a + S), the last first
-        end = min(T, a + S)
+    for a, end, r0 in steps:                     # chunks [a, end), the last first
         k = end - a
-        r0 = a % R
         Dc, wc, tc = D[r0:r0 + k], w[:k], tmp[:k]
         Fhn, Fr, Fu, Fn = Dc[:, :, 0], Dc[:, :, 1], Dc[:, :, 2], Dc[:, :, 3]
         rc, uc, nc, hnc = r[a:end], u[a:end], n[a:end], hn[a:end]

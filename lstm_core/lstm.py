@@ -156,6 +156,18 @@ CHUNK = 1 << 15   # numbers per gate in a chunk of factors in ``backward`` (256 
 GROUP = 1 << 20   # numbers of da kept for the weight gradients' matmuls (8 MB in float64)
 
 
+def chunks(T, B, H, G):
+    """How BPTT walks back through T steps (all three cells): chunks of S steps
+    (S·B·H ≈ ``CHUNK`` numbers, so a chunk's factors stay in cache), gathered in
+    groups of R steps (R·B·G·H ≈ ``GROUP``; R a multiple of S) whose da feed the
+    weight gradients' matmuls. Returns (S, R, [(a, end, r0), …]): the chunks
+    [a, end), the last first, and r0 = a's row in the group buffer; r0 == 0
+    closes a group."""
+    S = max(1, min(T, CHUNK // (B * H)))
+    R = max(S, min(T, GROUP // (B * G * H) // S * S))
+    return S, R, [(a, min(T, a + S), a % R) for a in range((T - 1) // S * S, -1, -S)]
+
+
 def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None):
     """BPTT through one layer.
 
@@ -185,8 +197,7 @@ def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None
     dt = X.dtype
     i, f, g, o = v["input"], v["forget"], v["candidate"], v["output"]
     c, tc, h = v["cell"], v["cell_tanh"], v["hidden"]
-    S = max(1, min(T, CHUNK // (B * H)))
-    R = max(S, min(T, GROUP // (B * 4 * H) // S * S))
+    S, R, steps = chunks(T, B, H, 4)
     # D[j] first holds ∂a/∂(dc_t) for blocks i, f, g and ∂a/∂(dh_t) for o;
     # the loop multiplies it in place into da_t (PyTorch's row order).
     D = np.empty((R, B, 4, H), dt)
@@ -201,10 +212,8 @@ def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None
     dh_next = np.zeros((B, H), dt)
     dc_next = np.zeros((B, H), dt)
     matmul, add, sub, mul = np.matmul, np.add, np.subtract, np.multiply
-    for a in range((T - 1) // S * S, -1, -S):    # chunks [a, a + S), the last first
-        end = min(T, a + S)
+    for a, end, r0 in steps:                     # chunks [a, end), the last first
         n = end - a
-        r0 = a % R                               # the chunk's place in the group buffer
         Dc, Kc, tm = D[r0:r0 + n], K[:n], tmp[:n]
         Di, Df, Dg, Do = Dc[:, :, 0], Dc[:, :, 1], Dc[:, :, 2], Dc[:, :, 3]
         ic, fc, gc, oc, tcc = i[a:end], f[a:end], g[a:end], o[a:end], tc[a:end]

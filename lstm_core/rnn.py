@@ -11,8 +11,7 @@ pre-activations are recomputed from the stored h when first read.
 """
 import numpy as np
 
-from . import lstm as _lstm
-from .lstm import previous, recurrent_matrix
+from .lstm import chunks, previous, recurrent_matrix
 
 GATES = ("hidden",)
 BACKWARD_NEEDS = ("hidden",)
@@ -68,8 +67,7 @@ def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None
     H = w_hh.shape[1]
     dt = X.dtype
     h = v["hidden"]
-    S = max(1, min(T, _lstm.CHUNK // (B * H)))
-    R = max(S, min(T, _lstm.GROUP // (B * H) // S * S))
+    _, R, steps = chunks(T, B, H, 1)
     D = np.empty((R, B, H), dt)                  # act'(pre_t), then dpre_t
     d_hidden = np.empty((T, B, H), dt)
     dX = np.empty((T, B, I), dt)
@@ -78,9 +76,7 @@ def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None
     gb = np.zeros(H, dt)
     dh_next = np.zeros((B, H), dt)
     matmul, add, mul = np.matmul, np.add, np.multiply
-    for a in range((T - 1) // S * S, -1, -S):    # chunks [a, a + S), the last first
-        end = min(T, a + S)
-        r0 = a % R
+    for a, end, r0 in steps:                     # chunks [a, end), the last first
         F, hc = D[r0:r0 + end - a], h[a:end]
         if nonlinearity == "relu":
             np.greater(hc, 0.0, out=F, casting="unsafe")
