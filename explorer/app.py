@@ -173,14 +173,20 @@ def _model_settings(view, lang):
     box = st.sidebar.expander(tr("model.header"), expanded=True)
     presets = {p.id: p for p in model_source.presets()}
     trained = st.session_state.get(model_source.TRAINED)
-    sources = ["generated", "upload"] + list(presets) + (["trained"] if trained else [])
+    # what kind of weights, then (for the shipped examples) which one: 4 choices, not 14
+    kinds = ["generated", "upload"] + (["preset"] if presets else []) + (["trained"] if trained else [])
     if view.preset in presets:
-        seed_widget("w_source", view.preset)
-    if st.session_state.get("w_source") not in sources:
+        seed_widget("w_source", "preset")
+        seed_widget("w_preset", view.preset)
+    if st.session_state.get("w_source") not in kinds:
         st.session_state["w_source"] = "generated"
-    source = box.radio(tr("model.source"), sources, key="w_source", format_func=lambda s: (
-        tr(presets[s].title_key) if s in presets else tr("trained.source") if s == "trained" else
-        tr(f"model.source.{s}")))
+    source = box.radio(tr("model.source"), kinds, key="w_source", format_func=lambda s: (
+        tr("trained.source") if s == "trained" else tr(f"model.source.{s}")))
+    if source == "preset":
+        if st.session_state.get("w_preset") not in presets:
+            st.session_state["w_preset"] = next(iter(presets))
+        source = box.selectbox(tr("model.preset"), list(presets), key="w_preset",
+                               format_func=lambda s: tr(presets[s].title_key))
 
     model, spec = None, None
     if source == "upload":

@@ -141,7 +141,8 @@ def test_every_preset_opens_in_the_explorer(name):
     at = open_page("pages/explorer.py", lang="en", preset=name)
     assert_clean(at)
     assert not at.error, [e.value for e in at.error]
-    assert at.sidebar.radio(key="w_source").value == name
+    assert at.sidebar.radio(key="w_source").value == "preset"
+    assert at.sidebar.selectbox(key="w_preset").value == name
     info = next(p for p in shipped.manifest() if p["name"] == name)
     captions = [c.value for c in at.sidebar.caption]
     assert t("preset.look", "en", look=info["look"]["en"]) in captions
@@ -185,3 +186,20 @@ def test_two_sessions_never_share_a_run():
     ja, jb = a.session_state["train_job"], b.session_state["train_job"]
     assert ja is not jb and ja.trainer is not jb.trainer and ja.trainer.model is not jb.trainer.model
     assert ja.trainer.model.hidden_size == 3 and jb.trainer.model.hidden_size == 5
+
+
+def test_the_sidebar_offers_kinds_of_weights_then_which_example():
+    at = open_page("pages/explorer.py", lang="zh")
+    kinds = at.sidebar.radio(key="w_source")
+    assert kinds.options == [t(f"model.source.{k}", "zh") for k in ("generated", "upload", "preset")]
+    kinds.set_value("preset").run()
+    assert_clean(at)
+    which = at.sidebar.selectbox(key="w_preset")
+    assert len(which.options) == len(shipped.names()) and all("已训练" not in o for o in which.options)
+    which.set_value("brackets_lstm").run()
+    assert_clean(at)
+    assert _q(at, "preset") == "brackets_lstm"
+    assert at.session_state["good_run"].trace.hidden_size == model_source.load_preset("brackets_lstm").hidden_size
+    at.sidebar.radio(key="w_source").set_value("generated").run()
+    assert_clean(at)
+    assert not _q(at, "preset")

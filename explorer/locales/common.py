@@ -12,6 +12,8 @@ EN = {
     "model.source": "Weights",
     "model.source.generated": "Random weights (seeded)",
     "model.source.upload": "Upload a weight file",
+    "model.source.preset": "A trained example",
+    "model.preset": "Which example",
     "model.cell": "Cell kind",
     "model.cell_help": "LSTM: two states (c and h) and three gates. GRU: one state, two gates. "
                        "RNN: one state, no gates.",
@@ -63,6 +65,8 @@ ZH = {
     "model.source": "权重来源",
     "model.source.generated": "随机权重（由种子决定）",
     "model.source.upload": "上传权重文件",
+    "model.source.preset": "训练好的示例",
+    "model.preset": "哪一个示例",
     "model.cell": "单元类型",
     "model.cell_help": "LSTM：两个状态（c 和 h）、三个门。GRU：一个状态、两个门。RNN：一个状态、没有门。",
     "model.hidden": "隐藏层大小 H",

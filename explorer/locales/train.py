@@ -11,20 +11,19 @@ _PARAM_ZH = {"gap": "间隔（干扰步数）", "length": "序列长度", "corpu
 
 
 def _preset_titles(tasks, lang):
-    """One sidebar title per shipped preset, e.g. "Trained · Recall a letter · LSTM"."""
+    """One title per shipped preset for the sidebar's list of trained examples, e.g. "Recall a letter · LSTM"."""
     path = Path(__file__).resolve().parents[2] / "lstm_core" / "presets" / "presets.json"
     try:
         items = json.loads(path.read_text(encoding="utf-8"))["presets"]
     except (OSError, ValueError, KeyError):
         return {}
-    word = "Trained" if lang == "en" else "已训练"
     out = {}
     for p in items:
         name = tasks.get(p["task"], p["task"])
         corpus = p.get("params", {}).get("corpus")
         if corpus:
             name += f" ({corpus})"
-        out[f"preset.{p['name']}"] = f"{word} · {name} · {p['cell'].upper()}"
+        out[f"preset.{p['name']}"] = f"{name} · {p['cell'].upper()}"
     return out
 
 
