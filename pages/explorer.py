@@ -7,7 +7,7 @@ arithmetic in explorer.explain, the URL in explorer.state.
 import streamlit as st
 
 from explorer import explain, figures, model_source, parsing, state
-from explorer.app import seed_widget, setup
+from explorer.app import fit_widget, seed_widget, setup
 from explorer.i18n import catalogue
 from explorer.step_view import StepFigures
 from lstm_core import WeightError
@@ -93,14 +93,13 @@ if L > 1:
     layer_ix = c_layer.selectbox(tr("explorer.layer"), range(L), key="w_layer",
                                  format_func=lambda k: tr("explorer.layer_n", n=k + 1))
 layer = trace.layers[layer_ix]
-seed_widget("w_unit", ctx.view.unit)
-st.session_state["w_unit"] = min(st.session_state["w_unit"], H - 1)
+fit_widget("w_unit", 0, H - 1, ctx.view.unit)
 unit = int(c_unit.number_input(tr("explorer.unit"), 0, H - 1, step=1, key="w_unit", help=tr("explorer.unit_help")))
 seed_widget("w_topk_on", H > 32)
 top_on = c_top.toggle(tr("explorer.topk"), key="w_topk_on", help=tr("explorer.topk_help"))
 units = None
 if top_on:
-    st.session_state["w_topk_k"] = min(st.session_state.get("w_topk_k", 16), H)
+    fit_widget("w_topk_k", 1, H, 16)
     k = c_top.slider(tr("explorer.topk_k"), 1, max(H, 2), key="w_topk_k")
     by = c_top.radio(tr("explorer.topk_by"), ("variation", "activity"), key="w_topk_by", horizontal=True,
                      format_func=lambda b: tr(f"explorer.topk_by.{b}"))
