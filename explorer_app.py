@@ -1,13 +1,13 @@
 """LSTM Explorer — home page. Run with ``streamlit run explorer_app.py``.
 
 One screen: what the app is, a sentence to type with the LSTM's hidden state
-lighting up, and a link to every page. Pages are listed in explorer.app.PAGES.
+lighting up, and a link to every page. Pages are listed in ui.app.PAGES.
 """
 import streamlit as st
 
-from explorer import figures, model_source, parsing, state
-from explorer.app import PAGES, seed_widget, setup
-from explorer.i18n import catalogue
+from ui import figures, model_source, parsing, state
+from ui.app import PAGES, seed_widget, setup
+from ui.i18n import catalogue
 
 ctx = setup("home")
 tr, lang = ctx.t, ctx.lang

@@ -113,7 +113,7 @@ async def big_sessions(server, n, timeout_ms):
     """n sessions at the explorer's size limit, all kept open: RSS after each."""
     from playwright.async_api import async_playwright
 
-    from explorer import model_source, parsing
+    from ui import model_source, parsing
 
     hidden = 512
     steps = min(model_source.MAX_WORK // hidden, parsing.MAX_TOKENS)

@@ -1,15 +1,15 @@
 """Sequence explorer: type a sequence, step through time, see every gate and state.
 
-Wiring only: parsing lives in explorer.parsing, the forward pass in
-explorer.model_source (cached), charts in explorer.figures, the cell
-arithmetic in explorer.explain, the URL in explorer.state.
+Wiring only: parsing lives in ui.parsing, the forward pass in
+ui.model_source (cached), charts in ui.figures, the cell
+arithmetic in ui.explain, the URL in ui.state.
 """
 import streamlit as st
 
-from explorer import explain, figures, model_source, parsing, state
-from explorer.app import fit_widget, seed_widget, setup
-from explorer.i18n import catalogue
-from explorer.step_view import StepFigures
+from ui import explain, figures, model_source, parsing, state
+from ui.app import fit_widget, seed_widget, setup
+from ui.i18n import catalogue
+from ui.step_view import StepFigures
 from lstm_core import WeightError
 from lstm_core.notation import TRACE_VALUES
 

@@ -1,9 +1,9 @@
 """Gate statistics: how often each gate unit of the sidebar's model is saturated on the sequence."""
 import streamlit as st
 
-from explorer import teaching_figures as TF
-from explorer import teaching_pages as TP
-from explorer.app import setup
+from ui import teaching_figures as TF
+from ui import teaching_pages as TP
+from ui.app import setup
 from lstm_core import analysis
 
 ctx = setup("gates")

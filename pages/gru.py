@@ -1,9 +1,9 @@
 """The GRU: its equations beside the LSTM's, parameter counts, and its gates on the reader's sequence."""
 import streamlit as st
 
-from explorer import teaching_figures as TF
-from explorer import teaching_pages as TP
-from explorer.app import follow_widget, setup
+from ui import teaching_figures as TF
+from ui import teaching_pages as TP
+from ui.app import follow_widget, setup
 from lstm_core import analysis
 
 ctx = setup("gru")

@@ -2,9 +2,9 @@
 import numpy as np
 import streamlit as st
 
-from explorer import explain
-from explorer import teaching_pages as TP
-from explorer.app import setup
+from ui import explain
+from ui import teaching_pages as TP
+from ui.app import setup
 from lstm_core import analysis
 
 ctx = setup("lstm_cell")

@@ -1,9 +1,9 @@
 """The plain RNN: its equation, unrolled over the reader's sequence, and how fast the first token fades."""
 import streamlit as st
 
-from explorer import teaching_figures as TF
-from explorer import teaching_pages as TP
-from explorer.app import fit_widget, setup
+from ui import teaching_figures as TF
+from ui import teaching_pages as TP
+from ui.app import fit_widget, setup
 
 ctx = setup("rnn")
 tr, lang, view = ctx.t, ctx.lang, ctx.view

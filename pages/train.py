@@ -1,13 +1,13 @@
 """Train page: train a small network on a toy task, live, then look inside it.
 
 Wiring only: settings, the resumable run and its results live in
-explorer.train_view, the charts in explorer.train_figures.
+ui.train_view, the charts in ui.train_figures.
 """
 import streamlit as st
 
-from explorer import state, train_figures, train_view
-from explorer.app import seed_widget, setup
-from explorer.train_view import CAP_SECONDS, CELLS, CORPORA, TASK_PARAM, Settings
+from ui import state, train_figures, train_view
+from ui.app import seed_widget, setup
+from ui.train_view import CAP_SECONDS, CELLS, CORPORA, TASK_PARAM, Settings
 
 ctx = setup("train")
 tr, lang = ctx.t, ctx.lang

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import app, model_source, parsing
-from explorer.i18n import LANGS, catalogue, t
+from ui import app, model_source, parsing
+from ui.i18n import LANGS, catalogue, t
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW_KEY = re.compile(r"\b(?:explorer|model|state|nav|common|home|fig|input)\.[a-z_]+\.?[a-z_]*\b")
@@ -252,8 +252,8 @@ def test_uploaded_model_rejects_vectors_of_the_wrong_width():
 def test_catalogues_of_this_area_match_in_both_languages():
     from string import Formatter
 
-    from explorer.locales import common
-    from explorer.locales import explorer as explorer_strings
+    from ui.locales import common
+    from ui.locales import explorer as explorer_strings
     for mod in (common, explorer_strings):
         assert mod.EN.keys() == mod.ZH.keys()
         for key in mod.EN:

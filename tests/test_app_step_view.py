@@ -4,8 +4,8 @@ import json
 import plotly.io as pio
 import pytest
 
-from explorer import figures, model_source
-from explorer.step_view import StepFigures
+from ui import figures, model_source
+from ui.step_view import StepFigures
 from lstm_core.notation import TRACE_VALUES
 
 

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import app
-from explorer import teaching_pages as TP
-from explorer.i18n import LANGS, t
-from explorer.locales import teaching as L
+from ui import app
+from ui import teaching_pages as TP
+from ui.i18n import LANGS, t
+from ui.locales import teaching as L
 from lstm_core import analysis
 
 PAGES = {i: app.page(i) for i in TP.TEACHING_IDS}

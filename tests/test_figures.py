@@ -1,4 +1,4 @@
-"""explorer.figures: shapes, ranges, hover text, cursors, payload size; and one
+"""ui.figures: shapes, ranges, hover text, cursors, payload size; and one
 run in headless Chromium that presses Play."""
 import json
 import re
@@ -8,11 +8,11 @@ import plotly.io as pio
 import pytest
 
 import lstm_core
-from explorer import figures as F
-from explorer.explain import cell_step, fmt
-from explorer.i18n import t as tr
-from explorer.locales import figures as loc
-from explorer.parsing import encode, parse_sequence
+from ui import figures as F
+from ui.explain import cell_step, fmt
+from ui.i18n import t as tr
+from ui.locales import figures as loc
+from ui.parsing import encode, parse_sequence
 
 
 def run(text="The cat sat on the mat.", cell="lstm", H=8, mode="chars", output=None, **kw):

@@ -17,11 +17,11 @@ tomllib = pytest.importorskip("tomllib")   # Python 3.11+
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / ".streamlit" / "config.toml"
 MAX_UPLOAD_MB = 50            # "a small upload limit": weight files are refused past 20 MB anyway
-SOURCE_DIRS = ("explorer", "lstm_core", "pages", "bench")
+SOURCE_DIRS = ("ui", "lstm_core", "pages", "bench")
 
 # lru_caches without maxsize whose keys are provably few (name -> why).
 BOUNDED_BY_ARGUMENT = {
-    ("explorer/i18n.py", "catalogue"): "keyed by language; t() normalises to LANGS (2 entries), "
+    ("ui/i18n.py", "catalogue"): "keyed by language; t() normalises to LANGS (2 entries), "
                                        "any other language raises before anything is stored",
 }
 
@@ -144,8 +144,8 @@ def caches():
 
 def test_the_scan_finds_the_known_caches():
     names = {(f, fn) for f, fn, _, _ in caches()}
-    assert ("explorer/model_source.py", "cached_run") in names
-    assert ("explorer/i18n.py", "catalogue") in names
+    assert ("ui/model_source.py", "cached_run") in names
+    assert ("ui/i18n.py", "catalogue") in names
 
 
 def test_every_streamlit_cache_has_max_entries_or_ttl():
@@ -167,7 +167,7 @@ def test_every_lru_cache_is_bounded_or_justified():
 
 
 def test_catalogue_cache_stays_at_two_languages():
-    from explorer.i18n import LANGS, catalogue, t
+    from ui.i18n import LANGS, catalogue, t
     for lang in ("xx", "", "EN", "zh-CN", None, 0):
         t("app.title", lang)
     with pytest.raises(AttributeError):

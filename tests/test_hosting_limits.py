@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import lstm_core
-from explorer import model_source, parsing, state
+from ui import model_source, parsing, state
 
 # A generated model may hold at most this many parameters (float32: 80 MB; the
 # largest legitimate one, H=512, L=4, I=2000 one-hot, is ~10.6 M).

@@ -3,8 +3,8 @@ repairs are said, and nothing from the link is rendered as markup."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import app
-from explorer.i18n import LANGS, t
+from ui import app
+from ui.i18n import LANGS, t
 
 HOSTILE = {
     "hidden": "abc", "layers": "99", "t": "-1", "unit": "1000000", "seed": "-7", "fb": "nan",

@@ -1,7 +1,7 @@
 """Hostile query parameters and parser input (hypothesis), through the public functions only.
 
-explorer.state: ``parse_query`` (any mapping of any strings), ``to_query``,
-``fit_step``, ``move``; explorer.parsing: the parts tests/test_parsing.py
+ui.state: ``parse_query`` (any mapping of any strings), ``to_query``,
+``fit_step``, ``move``; ui.parsing: the parts tests/test_parsing.py
 does not cover (``display_token``, ``graphemes``/``words`` on any text,
 ``numbers`` with huge or odd values, ``encode`` with hostile vocabularies and
 widths). Every input gives a valid value or a clear, translated error;
@@ -14,8 +14,8 @@ import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from explorer import parsing, state
-from explorer.i18n import LANGS, catalogue, t
+from ui import parsing, state
+from ui.i18n import LANGS, catalogue, t
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -55,5 +55,5 @@ def test_the_race_is_real_in_this_plotly():
 
 
 def test_every_page_has_pandas_fully_imported_before_any_figure():
-    code = "import sys, explorer.app; print('LOADED' if 'pandas' in sys.modules else 'MISSING')"
+    code = "import sys, ui.app; print('LOADED' if 'pandas' in sys.modules else 'MISSING')"
     assert run(code) == "LOADED"

@@ -1,4 +1,4 @@
-"""explorer.parsing: tokens as the reader sees them, clear errors, and (hypothesis)
+"""ui.parsing: tokens as the reader sees them, clear errors, and (hypothesis)
 no other exception for any string."""
 import string
 
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer.locales import figures as loc
-from explorer.parsing import (
+from ui.locales import figures as loc
+from ui.parsing import (
     ENCODINGS,
     MAX_TOKENS,
     MODES,

@@ -1,8 +1,8 @@
 """View state <-> URL query parameters: round trip, repairs, step moves."""
 import pytest
 
-from explorer import parsing, state
-from explorer.i18n import LANGS, t
+from ui import parsing, state
+from ui.i18n import LANGS, t
 
 
 def test_defaults_when_nothing_given():

@@ -6,9 +6,9 @@ import plotly.graph_objects as go
 import pytest
 
 import lstm_core
-from explorer import teaching_figures as F
-from explorer.i18n import LANGS, catalogue
-from explorer.locales import teaching as L
+from ui import teaching_figures as F
+from ui.i18n import LANGS, catalogue
+from ui.locales import teaching as L
 from lstm_core import analysis as A
 
 TOKENS = list("abc abd")

@@ -1,9 +1,9 @@
-"""The Train page's figure builders and its logic (explorer.train_figures, explorer.train_view), without Streamlit."""
+"""The Train page's figure builders and its logic (ui.train_figures, ui.train_view), without Streamlit."""
 import numpy as np
 import pytest
 
-from explorer import train_figures, train_view
-from explorer.train_view import Settings
+from ui import train_figures, train_view
+from ui.train_view import Settings
 from lstm_core import load
 from lstm_core.tasks import make_task
 

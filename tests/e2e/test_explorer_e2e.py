@@ -2,7 +2,7 @@
 import re
 from urllib.parse import quote
 
-from explorer.i18n import t
+from ui.i18n import t
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 

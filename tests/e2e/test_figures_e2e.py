@@ -4,8 +4,8 @@ Here, not in tests/test_figures.py, so it shares the e2e session's browser:
 a second ``sync_playwright()`` in the same process fails while the first runs.
 """
 import lstm_core
-from explorer import figures as F
-from explorer.parsing import encode, parse_sequence
+from ui import figures as F
+from ui.parsing import encode, parse_sequence
 
 
 def test_play_moves_the_cursor_in_a_real_browser(browser, tmp_path):

@@ -4,8 +4,8 @@ from urllib.parse import quote
 
 import pytest
 
-from explorer import teaching_pages as TP
-from explorer.i18n import LANGS, t
+from ui import teaching_pages as TP
+from ui.i18n import LANGS, t
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TITLES = {"rnn": "rnn.title", "lstm_cell": "cell.title", "memory": "mem.title", "gru": "gru.title",

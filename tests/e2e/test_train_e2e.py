@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from explorer.i18n import LANGS, t
+from ui.i18n import LANGS, t
 from lstm_core import presets as shipped
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'

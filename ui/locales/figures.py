@@ -1,6 +1,6 @@
 # ruff: noqa: E501  (catalogue sentences stay on one line each)
-"""Strings of the input parser and the figure builders (explorer/parsing.py,
-explorer/figures.py, explorer/explain.py)."""
+"""Strings of the input parser and the figure builders (ui/parsing.py,
+ui/figures.py, ui/explain.py)."""
 
 EN = {
     # ---- input errors: what was wrong, and what is allowed

@@ -22,7 +22,7 @@ Adding a page (one line here):
 
 1. write ``pages/<id>.py`` beginning with::
 
-       from explorer.app import setup
+       from ui.app import setup
        ctx = setup("<id>")          # ctx.lang, ctx.view, ctx.t("key"), ctx.spec, ctx.model
 
 2. add ``Page("<id>", "pages/<id>.py", "nav.<id>", "<icon>")`` to ``PAGES``
@@ -69,7 +69,7 @@ def page(page_id: str) -> Page:
     for p in PAGES:
         if p.id == page_id:
             return p
-    raise KeyError(f"page {page_id!r} is not in explorer.app.PAGES")
+    raise KeyError(f"page {page_id!r} is not in ui.app.PAGES")
 
 
 @dataclass

@@ -4,7 +4,7 @@ EN = {
     "app.title": "LSTM Explorer",
     "common.language": "Language / 语言",
     "common.footer": "Everything runs in NumPy on the server; the charts can be saved as PNG from their toolbar.",
-    # navigation titles (one per entry of explorer.app.PAGES)
+    # navigation titles (one per entry of ui.app.PAGES)
     "nav.home": "Home",
     "nav.explorer": "Sequence explorer",
     # sidebar: the model

@@ -1,6 +1,6 @@
-"""One string catalogue per language, assembled from ``explorer/locales/*.py``.
+"""One string catalogue per language, assembled from ``ui/locales/*.py``.
 
-Each module in ``explorer/locales`` covers one area of the app (``common``,
+Each module in ``ui/locales`` covers one area of the app (``common``,
 ``explorer``, ``figures``, ``train``, ``teaching`` …) and defines two dicts,
 ``EN`` and ``ZH``, with the same keys. Keys are dotted (``"explorer.title"``)
 and unique across areas; values may hold ``{named}`` fields filled by ``t``.

@@ -39,7 +39,7 @@ from .i18n import DEFAULT_LANG, LANGS
 CELLS = ("lstm", "gru", "rnn")
 MODES = ("chars", "words", "numbers")
 ENCODINGS = ("embedding", "onehot_sequence", "onehot_model")
-MAX_STEPS = 2000          # = explorer.parsing.MAX_TOKENS, the longest sequence
+MAX_STEPS = 2000          # = ui.parsing.MAX_TOKENS, the longest sequence
 MAX_SEQ_CHARS = 50_000     # a URL longer than this is cut (the parser then names the token limit)
 
 # name -> (lowest, highest) for the numeric parameters

@@ -1,6 +1,6 @@
 """Wiring shared by the teaching pages (RNN, LSTM cell, long-term memory, GRU, gate statistics).
 
-- ``TEACHING_IDS``: the pages' ids in ``explorer.app.PAGES``.
+- ``TEACHING_IDS``: the pages' ids in ``ui.app.PAGES``.
 - ``sequence_input``: the same sequence box as the explorer (same widget
   keys and URL parameters ``seq`` / ``mode``), so the sequence follows the
   reader from page to page and into shared links.
@@ -20,7 +20,7 @@ from .app import seed_widget
 from .explain import _factor, fmt
 from .i18n import t
 
-TEACHING_IDS = ("rnn", "lstm_cell", "memory", "gru", "gates")   # their entries live in explorer.app.PAGES
+TEACHING_IDS = ("rnn", "lstm_cell", "memory", "gru", "gates")   # their entries live in ui.app.PAGES
 CACHE = dict(max_entries=8, ttl=3600, show_spinner=False)
 MAX_STEPS = 120          # the teaching pages analyse at most this many tokens
 RECALL_GAPS, RECALL_HIDDEN, RECALL_STEPS = (5, 15, 30, 60), 16, 800    # the quick recall run (~30 s)
@@ -56,7 +56,7 @@ def encoding(view):
 
 @st.cache_resource(**CACHE)
 def encoded(text, mode, encoding, seed):
-    """text → tokens → X (T, I) (``explorer.parsing``) with the given encoding."""
+    """text → tokens → X (T, I) (``ui.parsing``) with the given encoding."""
     seq = parsing.parse_sequence(text, mode)
     enc = parsing.encode(seq, encoding, seed=seed)
     tokens = tuple(parsing.display_token(tok) for tok in seq.tokens)
@@ -141,7 +141,7 @@ def mark_recall_done(gaps, hidden, steps, seed):
 
 # ------------------------------------------------------------------ shared views
 def heatmap(values, tokens, name, lang, cell="lstm"):
-    """Units × time heatmap of one trace value (``explorer.figures.heatmap``)."""
+    """Units × time heatmap of one trace value (``ui.figures.heatmap``)."""
     return figures.heatmap(values, tokens, name, cell, lang)
 
 
@@ -198,7 +198,7 @@ def gate_table(trace, lang):
 
 
 def cell_diagram(trace, step, unit, lang):
-    """The cell diagram of ``explorer.figures`` for one step and unit."""
+    """The cell diagram of ``ui.figures`` for one step and unit."""
     return figures.cell_diagram(trace, step, unit, lang)
 
 

@@ -21,7 +21,7 @@ embeddings, one-hot over the sequence's own distinct tokens, or one-hot over
 a model's vocabulary (unknown tokens → zero vector, listed).
 
 Bad input raises ``InputError`` whose ``key`` names a catalogue entry of
-``explorer/locales/figures.py``; ``str(err)`` is English, ``err.message(lang)``
+``ui/locales/figures.py``; ``str(err)`` is English, ``err.message(lang)``
 the chosen language. Nothing else is ever raised for any string.
 """
 from __future__ import annotations

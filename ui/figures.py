@@ -2,8 +2,8 @@
 
 No Streamlit here. Every array put into a figure is a float32 NumPy array,
 so plotly sends it as base64 binary (``{"dtype": "f4", "bdata": …}``), not as
-a JSON list. Labels come from ``explorer.i18n.t`` (keys in
-``explorer/locales/figures.py``); symbols from ``lstm_core.notation``.
+a JSON list. Labels come from ``ui.i18n.t`` (keys in
+``ui/locales/figures.py``); symbols from ``lstm_core.notation``.
 
 Heatmaps are units × time: row = unit, column = step, x tick labels = tokens.
 The x axis is categorical with one category per step, "12 · a" (1-based step

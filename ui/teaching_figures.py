@@ -1,4 +1,4 @@
-"""Plotly figures of the teaching pages, beyond ``explorer.figures``.
+"""Plotly figures of the teaching pages, beyond ``ui.figures``.
 
 Each builder takes the plain results of ``lstm_core.analysis`` (NumPy arrays
 in dicts) and a language, and returns a ``plotly.graph_objects.Figure``. No
