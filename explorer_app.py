@@ -5,7 +5,8 @@ lighting up, and a link to every page. Pages are listed in ui.app.PAGES.
 """
 import streamlit as st
 
-from ui import figures, model_source, parsing, state
+from ui import model_source, parsing, state
+from ui.figures import sequence as figures
 from ui.app import PAGES, seed_widget, setup
 from ui.i18n import catalogue
 

@@ -13,7 +13,7 @@ Step time: the server's work for one step change, two ways, median of
 ``--repeats``:
 
 - fragment: what the ``st.fragment`` redraws on a step change, timed
-  directly: ``ui.step_view.StepFigures`` moves the cursors of the
+  directly: ``ui.figures.step_view.StepFigures`` moves the cursors of the
   cached heatmaps and token strip, builds the cell diagram, and the three
   figures are serialised as ``st.plotly_chart`` does;
 - full rerun (upper bound): an AppTest click on "next", which reruns the
@@ -36,8 +36,9 @@ import plotly.io as pio
 import plotly.tools
 from streamlit.testing.v1 import AppTest
 
-from ui import figures, model_source
-from ui.step_view import StepFigures
+from ui import model_source
+from ui.figures import sequence as figures
+from ui.figures.step_view import StepFigures
 from lstm_core.notation import TRACE_VALUES
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,15 +1,17 @@
 """Sequence explorer: type a sequence, step through time, see every gate and state.
 
 Wiring only: parsing lives in ui.parsing, the forward pass in
-ui.model_source (cached), charts in ui.figures, the cell
-arithmetic in ui.explain, the URL in ui.state.
+ui.model_source (cached), charts in ui.figures.sequence, the cell
+arithmetic in ui.figures.arithmetic, the URL in ui.state.
 """
 import streamlit as st
 
-from ui import explain, figures, model_source, parsing, state
+from ui import model_source, parsing, state
+from ui.figures import arithmetic as explain
+from ui.figures import sequence as figures
 from ui.app import fit_widget, seed_widget, setup
 from ui.i18n import catalogue
-from ui.step_view import StepFigures
+from ui.figures.step_view import StepFigures
 from lstm_core import WeightError
 from lstm_core.notation import TRACE_VALUES
 

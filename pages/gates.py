@@ -1,7 +1,7 @@
 """Gate statistics: how often each gate unit of the sidebar's model is saturated on the sequence."""
 import streamlit as st
 
-from ui import teaching_figures as TF
+from ui.figures import teaching as TF
 from ui import teaching_pages as TP
 from ui.app import setup
 from lstm_core import analysis

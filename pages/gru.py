@@ -1,7 +1,7 @@
 """The GRU: its equations beside the LSTM's, parameter counts, and its gates on the reader's sequence."""
 import streamlit as st
 
-from ui import teaching_figures as TF
+from ui.figures import teaching as TF
 from ui import teaching_pages as TP
 from ui.app import follow_widget, setup
 from lstm_core import analysis

@@ -2,7 +2,7 @@
 import numpy as np
 import streamlit as st
 
-from ui import explain
+from ui.figures import arithmetic as explain
 from ui import teaching_pages as TP
 from ui.app import setup
 from lstm_core import analysis

@@ -1,7 +1,7 @@
 """Long-term memory: RNN, GRU and LSTM side by side — gradient flow, state change, recall vs gap, interventions."""
 import streamlit as st
 
-from ui import teaching_figures as TF
+from ui.figures import teaching as TF
 from ui import teaching_pages as TP
 from ui.app import fit_widget, setup
 from lstm_core import analysis

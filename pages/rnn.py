@@ -1,7 +1,7 @@
 """The plain RNN: its equation, unrolled over the reader's sequence, and how fast the first token fades."""
 import streamlit as st
 
-from ui import teaching_figures as TF
+from ui.figures import teaching as TF
 from ui import teaching_pages as TP
 from ui.app import fit_widget, setup
 

@@ -1,11 +1,12 @@
 """Train page: train a small network on a toy task, live, then look inside it.
 
 Wiring only: settings, the resumable run and its results live in
-ui.train_view, the charts in ui.train_figures.
+ui.train_view, the charts in ui.figures.training.
 """
 import streamlit as st
 
-from ui import state, train_figures, train_view
+from ui import state, train_view
+from ui.figures import training as train_figures
 from ui.app import seed_widget, setup
 from ui.train_view import CAP_SECONDS, CELLS, CORPORA, TASK_PARAM, Settings
 

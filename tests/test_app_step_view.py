@@ -4,8 +4,9 @@ import json
 import plotly.io as pio
 import pytest
 
-from ui import figures, model_source
-from ui.step_view import StepFigures
+from ui import model_source
+from ui.figures import sequence as figures
+from ui.figures.step_view import StepFigures
 from lstm_core.notation import TRACE_VALUES
 
 

@@ -1,4 +1,4 @@
-"""ui.explain: the numbers of one step agree with the trace, and the
+"""ui.figures.arithmetic: the numbers of one step agree with the trace, and the
 printed arithmetic adds up."""
 import re
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import lstm_core
-from ui.explain import arithmetic_lines, cell_step, fmt, top_units
+from ui.figures.arithmetic import arithmetic_lines, cell_step, fmt, top_units
 
 
 def _trace(kind, T=7, I=3, H=5, layers=1, seed=0, output=None, **kw):

@@ -1,4 +1,4 @@
-"""ui.figures: shapes, ranges, hover text, cursors, payload size; and one
+"""ui.figures.sequence: shapes, ranges, hover text, cursors, payload size; and one
 run in headless Chromium that presses Play."""
 import json
 import re
@@ -8,8 +8,8 @@ import plotly.io as pio
 import pytest
 
 import lstm_core
-from ui import figures as F
-from ui.explain import cell_step, fmt
+from ui.figures import sequence as F
+from ui.figures.arithmetic import cell_step, fmt
 from ui.i18n import t as tr
 from ui.locales import figures as loc
 from ui.parsing import encode, parse_sequence

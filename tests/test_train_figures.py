@@ -1,8 +1,9 @@
-"""The Train page's figure builders and its logic (ui.train_figures, ui.train_view), without Streamlit."""
+"""The Train page's figure builders and its logic (ui.figures.training, ui.train_view), without Streamlit."""
 import numpy as np
 import pytest
 
-from ui import train_figures, train_view
+from ui import train_view
+from ui.figures import training as train_figures
 from ui.train_view import Settings
 from lstm_core import load
 from lstm_core.tasks import make_task

@@ -15,9 +15,10 @@ import streamlit as st
 import lstm_core
 from lstm_core import WeightError, analysis
 
-from . import figures, model_source, parsing, state
+from . import model_source, parsing, state
+from .figures import sequence as figures
 from .app import seed_widget
-from .explain import _factor, fmt
+from .figures.arithmetic import _factor, fmt
 from .i18n import t
 
 TEACHING_IDS = ("rnn", "lstm_cell", "memory", "gru", "gates")   # their entries live in ui.app.PAGES
@@ -141,7 +142,7 @@ def mark_recall_done(gaps, hidden, steps, seed):
 
 # ------------------------------------------------------------------ shared views
 def heatmap(values, tokens, name, lang, cell="lstm"):
-    """Units × time heatmap of one trace value (``ui.figures.heatmap``)."""
+    """Units × time heatmap of one trace value (``ui.figures.sequence.heatmap``)."""
     return figures.heatmap(values, tokens, name, cell, lang)
 
 
@@ -198,7 +199,7 @@ def gate_table(trace, lang):
 
 
 def cell_diagram(trace, step, unit, lang):
-    """The cell diagram of ``ui.figures`` for one step and unit."""
+    """The cell diagram of ``ui.figures.sequence`` for one step and unit."""
     return figures.cell_diagram(trace, step, unit, lang)
 
 

@@ -4,7 +4,7 @@ Here, not in tests/test_figures.py, so it shares the e2e session's browser:
 a second ``sync_playwright()`` in the same process fails while the first runs.
 """
 import lstm_core
-from ui import figures as F
+from ui.figures import sequence as F
 from ui.parsing import encode, parse_sequence
 
 

@@ -1,6 +1,6 @@
 # ruff: noqa: E501  (catalogue sentences stay on one line each)
 """Strings of the teaching pages (RNN, LSTM cell, long-term memory, GRU, gate statistics)
-and of their figures (``ui.teaching_figures``)."""
+and of their figures (``ui.figures.teaching``)."""
 
 EN = {
     # ----------------------------------------------------------- navigation and shared

@@ -6,14 +6,14 @@ keeps the last heatmap stack and token strip and, on a step change, only
 moves their cursor shapes: x0/x1 = t ∓ ½ on the categorical time axis of
 every panel, and the outlined token's box in the strip. Only the cell
 diagram (this step's numbers) is built anew. If a figure does not have
-the expected cursor (``ui.figures`` changed), it is rebuilt instead.
+the expected cursor (``ui.figures.sequence`` changed), it is rebuilt instead.
 
 Figures are per session (kept in ``st.session_state``), never shared, so
 moving their cursors is safe; the cached ``Run`` they draw is read-only.
 """
 from __future__ import annotations
 
-from . import figures
+from . import sequence as figures
 
 
 class StepFigures:

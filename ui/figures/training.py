@@ -1,15 +1,15 @@
 """Figures of the Train page: the live loss / accuracy chart and the time-lapse.
 
 Plain functions of arrays (tested without Streamlit); the heatmaps reuse
-``ui.figures`` so colours and hover text match the explorer.
+``ui.figures.sequence`` so colours and hover text match the explorer.
 """
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
-from . import figures
-from .i18n import t
+from . import sequence as figures
+from ..i18n import t
 
 MAX_POINTS = 400    # progress points drawn (evenly thinned beyond this)
 
@@ -54,7 +54,7 @@ def progress(steps, loss, accuracy, lang, chance=None, total=None) -> go.Figure:
 
 def timelapse(snapshot: dict, tokens, cell, lang, names=None) -> go.Figure:
     """The gates and states of one snapshot ({name: (T, H)}) on the probe sequence,
-    stacked on one time axis (``ui.figures.heatmap_stack``)."""
+    stacked on one time axis (``ui.figures.sequence.heatmap_stack``)."""
     names = tuple(names or snapshot.keys())
     return figures.heatmap_stack(snapshot, names, tokens, cell, lang)
 

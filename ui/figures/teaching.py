@@ -1,4 +1,4 @@
-"""Plotly figures of the teaching pages, beyond ``ui.figures``.
+"""Plotly figures of the teaching pages, beyond ``ui.figures.sequence``.
 
 Each builder takes the plain results of ``lstm_core.analysis`` (NumPy arrays
 in dicts) and a language, and returns a ``plotly.graph_objects.Figure``. No
@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .i18n import t
+from ..i18n import t
 
 CELL_NAMES = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}
 CELL_COLORS = {"rnn": "#7f7f7f", "gru": "#2ca02c", "lstm": "#d62728"}
