@@ -5,9 +5,10 @@ lighting up, and a link to every page. Pages are listed in ui.app.PAGES.
 """
 import streamlit as st
 
-from ui import model_source, parsing, state
-from ui.figures import sequence as figures
+from ui import model_source, state
 from ui.app import PAGES, seed_widget, setup
+from ui.errors import Problem
+from ui.figures import sequence as figures
 from ui.i18n import catalogue
 
 ctx = setup("home")
@@ -25,10 +26,8 @@ try:
     st.caption(tr("home.result"))
     st.plotly_chart(figures.heatmap(run.trace["hidden"], run.tokens, "hidden", run.trace.cell, lang),
                     key="home_heatmap", width="stretch")
-except parsing.InputError as err:
+except Problem as err:
     st.warning(state.md_escape(err.message(lang)))
-except model_source.TooBig as err:
-    st.warning(tr(err.key, **err.params))
 except ValueError as err:   # lstm_core.WeightError: the input does not fit an uploaded model
     st.warning(tr("explorer.does_not_fit", reason=state.md_escape(err)))
 st.page_link("pages/explorer.py", label=tr("home.open_explorer"), icon="🔬", query_params={"lang": lang})

@@ -36,10 +36,10 @@ import plotly.io as pio
 import plotly.tools
 from streamlit.testing.v1 import AppTest
 
+from lstm_core.notation import TRACE_VALUES
 from ui import model_source
 from ui.figures import sequence as figures
 from ui.figures.step_view import StepFigures
-from lstm_core.notation import TRACE_VALUES
 
 ROOT = Path(__file__).resolve().parents[1]
 H = 64

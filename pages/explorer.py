@@ -6,14 +6,15 @@ arithmetic in ui.figures.arithmetic, the URL in ui.state.
 """
 import streamlit as st
 
-from ui import model_source, parsing, state
-from ui.figures import arithmetic as explain
-from ui.figures import sequence as figures
-from ui.app import fit_widget, seed_widget, setup
-from ui.i18n import catalogue
-from ui.figures.step_view import StepFigures
 from lstm_core import WeightError
 from lstm_core.notation import TRACE_VALUES
+from ui import model_source, parsing, state
+from ui.app import fit_widget, seed_widget, setup
+from ui.errors import Problem
+from ui.figures import arithmetic as explain
+from ui.figures import sequence as figures
+from ui.figures.step_view import StepFigures
+from ui.i18n import catalogue
 
 ctx = setup("explorer")
 tr, lang, view = ctx.t, ctx.lang, ctx.view
@@ -52,10 +53,8 @@ try:
     run = model_source.cached_run(ctx.spec, text, mode, view.enc, _model=ctx.model)
     st.session_state["good_run"] = run
     ctx.update(seq=text, mode=mode)
-except parsing.InputError as err:
+except Problem as err:
     error = err.message(lang)
-except model_source.TooBig as err:
-    error = tr(err.key, **err.params)
 except (WeightError, ValueError) as err:
     error = tr("explorer.does_not_fit", reason=err)
 run = st.session_state.get("good_run")

@@ -1,10 +1,10 @@
 """Gate statistics: how often each gate unit of the sidebar's model is saturated on the sequence."""
 import streamlit as st
 
-from ui.figures import teaching as TF
+from lstm_core import analysis
 from ui import teaching_pages as TP
 from ui.app import setup
-from lstm_core import analysis
+from ui.figures import teaching as TF
 
 ctx = setup("gates")
 tr, lang, view = ctx.t, ctx.lang, ctx.view

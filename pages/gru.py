@@ -1,10 +1,10 @@
 """The GRU: its equations beside the LSTM's, parameter counts, and its gates on the reader's sequence."""
 import streamlit as st
 
-from ui.figures import teaching as TF
+from lstm_core import analysis
 from ui import teaching_pages as TP
 from ui.app import follow_widget, setup
-from lstm_core import analysis
+from ui.figures import teaching as TF
 
 ctx = setup("gru")
 tr, lang, view = ctx.t, ctx.lang, ctx.view

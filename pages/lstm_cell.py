@@ -2,10 +2,10 @@
 import numpy as np
 import streamlit as st
 
-from ui.figures import arithmetic as explain
+from lstm_core import analysis
 from ui import teaching_pages as TP
 from ui.app import setup
-from lstm_core import analysis
+from ui.figures import arithmetic as explain
 
 ctx = setup("lstm_cell")
 tr, lang, view = ctx.t, ctx.lang, ctx.view

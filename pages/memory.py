@@ -1,10 +1,10 @@
 """Long-term memory: RNN, GRU and LSTM side by side — gradient flow, state change, recall vs gap, interventions."""
 import streamlit as st
 
-from ui.figures import teaching as TF
+from lstm_core import analysis
 from ui import teaching_pages as TP
 from ui.app import fit_widget, setup
-from lstm_core import analysis
+from ui.figures import teaching as TF
 
 ctx = setup("memory")
 tr, lang, view = ctx.t, ctx.lang, ctx.view

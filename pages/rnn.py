@@ -1,9 +1,9 @@
 """The plain RNN: its equation, unrolled over the reader's sequence, and how fast the first token fades."""
 import streamlit as st
 
-from ui.figures import teaching as TF
 from ui import teaching_pages as TP
 from ui.app import fit_widget, setup
+from ui.figures import teaching as TF
 
 ctx = setup("rnn")
 tr, lang, view = ctx.t, ctx.lang, ctx.view

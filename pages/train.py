@@ -6,8 +6,9 @@ ui.train_view, the charts in ui.figures.training.
 import streamlit as st
 
 from ui import state, train_view
-from ui.figures import training as train_figures
 from ui.app import seed_widget, setup
+from ui.errors import Problem
+from ui.figures import training as train_figures
 from ui.train_view import CAP_SECONDS, CELLS, CORPORA, TASK_PARAM, Settings
 
 ctx = setup("train")
@@ -47,8 +48,8 @@ if b_train.button(tr("train.start"), type="primary", key="train_start"):
     try:
         st.session_state["train_job"] = train_view.start(settings)
         st.session_state.pop("train_error", None)
-    except train_view.PageLimit as err:
-        st.session_state["train_error"] = tr("train.limit_page", **err.params)
+    except Problem as err:
+        st.session_state["train_error"] = err.message(lang)
     except ValueError as err:
         st.session_state["train_error"] = str(err)
 job = st.session_state.get("train_job")

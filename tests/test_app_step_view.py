@@ -4,10 +4,10 @@ import json
 import plotly.io as pio
 import pytest
 
+from lstm_core.notation import TRACE_VALUES
 from ui import model_source
 from ui.figures import sequence as figures
 from ui.figures.step_view import StepFigures
-from lstm_core.notation import TRACE_VALUES
 
 
 def as_json(fig):

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lstm_core import analysis
 from ui import app
 from ui import teaching_pages as TP
 from ui.i18n import LANGS, t
 from ui.locales import teaching as L
-from lstm_core import analysis
 
 PAGES = {i: app.page(i) for i in TP.TEACHING_IDS}
 RAW_KEY = re.compile(r"\b(?:teach|rnn|cell|mem|gru|gates|tf|nav)\.[a-z_0-9]+(?:\.[a-z_0-9]+)?\b")

@@ -4,9 +4,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lstm_core import presets as shipped
 from ui import model_source, train_view
 from ui.i18n import LANGS, catalogue, t
-from lstm_core import presets as shipped
 
 RAW_KEY = re.compile(r"\b(?:train|task|preset|trained|explorer|model|state|nav|common)\.[a-z_]+\b")
 

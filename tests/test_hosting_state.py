@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ui import parsing, state
+from ui.errors import Problem
 from ui.i18n import LANGS, catalogue, t
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -121,7 +122,7 @@ def test_the_longest_url_sequence_is_refused_cheaply_or_read():
     for mode in state.MODES:
         try:
             seq = parsing.parse_sequence(view.seq, mode)
-        except parsing.InputError as err:
+        except Problem as err:
             assert err.key.startswith("input.err.")
             continue
         assert len(seq.tokens) <= parsing.MAX_TOKENS
@@ -158,7 +159,7 @@ def test_numbers_are_finite_or_refused(values, sep):
     text = sep.join(values)
     try:
         seq = parsing.parse_sequence(text, "numbers")
-    except parsing.InputError as err:
+    except Problem as err:
         for lang in LANGS:
             assert "{" not in err.message(lang)
         return
@@ -174,7 +175,7 @@ def test_encode_any_vocab_and_width(text, vocab, encoding, dim, seed, input_size
     try:
         seq = parsing.parse_sequence(text, "chars")
         enc = parsing.encode(seq, encoding, vocab=vocab, dim=dim, seed=seed, input_size=input_size)
-    except parsing.InputError as err:
+    except Problem as err:
         assert err.key in catalogue("en")
         for lang in LANGS:
             assert "{" not in err.message(lang)
@@ -189,5 +190,5 @@ def test_parse_sequence_odd_arguments(mode, text):
     assume(text is None or len(text) < 200)
     try:
         parsing.parse_sequence(text, mode)
-    except parsing.InputError as err:
+    except Problem as err:
         assert err.key in catalogue("en")

@@ -7,13 +7,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ui.errors import Problem
 from ui.locales import figures as loc
 from ui.parsing import (
     ENCODINGS,
     MAX_TOKENS,
     MODES,
     Encoded,
-    InputError,
     Sequence,
     display_token,
     embed_token,
@@ -115,26 +115,26 @@ def test_vectors():
     ("１", "input.err.bad_number", {"token": "１", "position": 1}),
 ])
 def test_number_errors(text, key, params):
-    with pytest.raises(InputError) as e:
+    with pytest.raises(Problem) as e:
         parse_sequence(text, "numbers")
     assert e.value.key == key and e.value.params == params
 
 
 def test_limits_and_modes():
     assert len(parse_sequence("a" * MAX_TOKENS, "chars")) == MAX_TOKENS
-    with pytest.raises(InputError) as e:
+    with pytest.raises(Problem) as e:
         parse_sequence("a" * (MAX_TOKENS + 1), "chars")
     assert e.value.key == "input.err.too_long"
     assert e.value.params == {"limit": MAX_TOKENS, "found": MAX_TOKENS + 1}
     assert str(MAX_TOKENS) in str(e.value)
-    with pytest.raises(InputError) as e:
+    with pytest.raises(Problem) as e:
         parse_sequence("a " * 10**6, "words")
     assert e.value.key == "input.err.too_long_text"
-    with pytest.raises(InputError) as e:
+    with pytest.raises(Problem) as e:
         parse_sequence(",".join(["1"] * 1025) + ";", "numbers")
     assert e.value.key == "input.err.too_wide" and e.value.params["found"] == 1025
     assert len(parse_sequence(" ".join(["1"] * 1025), "numbers")) == 1025   # scalars: one step each
-    with pytest.raises(InputError) as e:
+    with pytest.raises(Problem) as e:
         parse_sequence("abc", "bytes")
     assert e.value.key == "input.err.unknown_mode" and "chars" in str(e.value)
 
@@ -165,14 +165,14 @@ ERRORS = {
 def test_every_error_key_formats_in_both_languages():
     assert set(ERRORS) == {k for k in loc.EN if k.startswith("input.err.")}
     for key, params in ERRORS.items():
-        err = InputError(key, **params)
+        err = Problem(key, **params)
         for lang in ("en", "zh"):
             text = err.message(lang)
             assert "{" not in text and text != key
             for v in params.values():
                 assert str(v) in text
         assert str(err) == err.message("en")
-    assert InputError("input.err.empty").message("zh") != InputError("input.err.empty").message("en")
+    assert Problem("input.err.empty").message("zh") != Problem("input.err.empty").message("en")
 
 
 # -------------------------------------------------------------- encoding
@@ -201,7 +201,7 @@ def test_onehot_model_lists_unknown_tokens():
     assert isinstance(e, Encoded) and e.vocab == ("a", "b", " ")
     np.testing.assert_array_equal(e.X, [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]])
     assert e.unknown == ("d",)
-    with pytest.raises(InputError) as err:
+    with pytest.raises(Problem) as err:
         encode(parse_sequence("ab", "chars"), "onehot_model", vocab=None)
     assert err.value.key == "input.err.no_vocab"
 
@@ -211,10 +211,10 @@ def test_numbers_pass_through_and_width_check():
     e = encode(s, "onehot_model", vocab=["a"])
     assert e.encoding == "numbers" and e.X.shape == (2, 2)
     assert encode(s, input_size=2).X.shape == (2, 2)
-    with pytest.raises(InputError) as err:
+    with pytest.raises(Problem) as err:
         encode(s, input_size=3)
     assert err.value.key == "input.err.width" and err.value.params == {"found": 2, "expected": 3}
-    with pytest.raises(InputError) as err:
+    with pytest.raises(Problem) as err:
         encode(parse_sequence("ab", "chars"), "magic")
     assert err.value.key == "input.err.unknown_encoding"
 
@@ -242,7 +242,7 @@ HOSTILE = st.one_of(st.text(max_size=200), NUMBERISH,
 def test_any_string_gives_a_sequence_or_an_input_error(text, mode, max_tokens):
     try:
         seq = parse_sequence(text, mode, max_tokens=max_tokens)
-    except InputError as e:
+    except Problem as e:
         assert e.key in loc.EN
         assert e.message("zh") and str(e)
         return
@@ -273,6 +273,6 @@ def test_encode_never_crashes(text, mode, encoding):
     try:
         seq = parse_sequence(text, mode)
         e = encode(seq, encoding, vocab=["a", "b", " "])
-    except InputError:
+    except Problem:
         return
     assert e.X.shape[0] == len(seq.tokens) and np.isfinite(e.X).all()

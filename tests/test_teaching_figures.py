@@ -6,10 +6,10 @@ import plotly.graph_objects as go
 import pytest
 
 import lstm_core
+from lstm_core import analysis as A
 from ui.figures import teaching as F
 from ui.i18n import LANGS, catalogue
 from ui.locales import teaching as L
-from lstm_core import analysis as A
 
 TOKENS = list("abc abd")
 

@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
+from lstm_core import load
+from lstm_core.tasks import make_task
 from ui import train_view
 from ui.figures import training as train_figures
 from ui.train_view import Settings
-from lstm_core import load
-from lstm_core.tasks import make_task
 
 
 def test_progress_chart_has_loss_accuracy_and_chance():

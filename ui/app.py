@@ -42,6 +42,7 @@ import pandas  # noqa: F401
 import streamlit as st
 
 from . import model_source, state
+from .errors import Problem
 from .i18n import LANG_NAMES, LANGS, t
 from .model_source import ModelSpec
 
@@ -256,7 +257,7 @@ def _model_settings(view, lang):
     if enc not in encodings:
         if "enc" in st.query_params and not st.session_state.get("enc_warned"):
             st.session_state.setdefault("url_problems", []).append(
-                state.Problem("state.enc_unavailable", {"value": enc, "used": encodings[0]}))
+                Problem("state.enc_unavailable", value=enc, used=encodings[0]))
             st.session_state["enc_warned"] = True
         enc = encodings[0]
     st.session_state["w_enc"] = enc if st.session_state.get("w_enc") not in encodings else st.session_state["w_enc"]

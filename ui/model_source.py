@@ -30,6 +30,7 @@ import lstm_core
 import lstm_core.presets
 
 from . import parsing
+from .errors import Problem
 
 # T · H · layers above this is refused (a trace holds ~12 arrays of T×H per layer).
 # 500k keeps a session at the limit near 28 MB (2,000 steps at H = 250), so about
@@ -96,17 +97,8 @@ class Run:
     model: dict              # model.describe()
 
 
-class TooBig(ValueError):
-    """The pass would need more memory than the app allows; ``key``/``params`` say why, translatable."""
-
-    def __init__(self, key, **params):
-        super().__init__(f"{key}: {params}")
-        self.key = key
-        self.params = params
-
-
 def _too_many_steps(steps, hidden, layers):
-    return TooBig("model.too_big", steps=steps, hidden=hidden, layers=layers, work=f"{steps * hidden * layers:,}",
+    return Problem("model.too_big", steps=steps, hidden=hidden, layers=layers, work=f"{steps * hidden * layers:,}",
                   limit=f"{MAX_WORK:,}")
 
 
@@ -126,7 +118,7 @@ def compute(spec: ModelSpec, text: str, mode: str, encoding: str, model=None) ->
     """text → tokens → X (T, I) → forward pass.
 
     ``model`` is required for uploads and presets, ignored for generated
-    weights. Raises ``parsing.InputError`` for bad input, ``TooBig`` past
+    weights. Raises ``ui.errors.Problem`` for bad input and past
     ``MAX_WORK``, ``lstm_core.WeightError`` when X does not fit the model.
     """
     seq = parsing.parse_sequence(text, mode)
@@ -138,7 +130,7 @@ def compute(spec: ModelSpec, text: str, mode: str, encoding: str, model=None) ->
         width = seq.vectors.shape[1] if seq.vectors is not None else (
             parsing.EMBED_DIM if encoding == "embedding" else len(set(seq.tokens)))
         if param_count(spec.cell, width, H, L) > MAX_PARAMS:
-            raise TooBig("model.too_many_params", inputs=width, hidden=H, layers=L,
+            raise Problem("model.too_many_params", inputs=width, hidden=H, layers=L,
                          params=f"{param_count(spec.cell, width, H, L):,}", limit=f"{MAX_PARAMS:,}")
         enc = parsing.encode(seq, encoding, seed=spec.seed)
         model = generated_model(spec.cell, enc.X.shape[1], H, L, spec.seed, spec.forget_bias)

@@ -20,7 +20,7 @@ Tokens become vectors with ``encode`` (``ENCODINGS``): fixed seeded
 embeddings, one-hot over the sequence's own distinct tokens, or one-hot over
 a model's vocabulary (unknown tokens → zero vector, listed).
 
-Bad input raises ``InputError`` whose ``key`` names a catalogue entry of
+Bad input raises ``ui.errors.Problem`` whose ``key`` names a catalogue entry of
 ``ui/locales/figures.py``; ``str(err)`` is English, ``err.message(lang)``
 the chosen language. Nothing else is ever raised for any string.
 """
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .i18n import t as _t
+from .errors import Problem
 
 MODES = ("chars", "words", "numbers")
 MAX_TOKENS = 2000
@@ -41,22 +41,6 @@ MAX_WIDTH = 1024       # values per typed vector
 ENCODINGS = ("embedding", "onehot_sequence", "onehot_model")
 EMBED_DIM = 16
 CHARS_PER_TOKEN = 50   # raw text longer than max_tokens × this is refused before any work
-
-
-class InputError(ValueError):
-    """A sequence the explorer cannot read, with a translatable message.
-
-    ``InputError("input.err.too_long", limit=2000, found=2500)``: ``key`` is a
-    catalogue key, ``params`` fill its ``{fields}``.
-    """
-
-    def __init__(self, key: str, **params):
-        self.key = key
-        self.params = params
-        super().__init__(_t(key, "en", **params))
-
-    def message(self, lang: str) -> str:
-        return _t(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)
@@ -218,8 +202,8 @@ def _number(tok: str, position: int) -> float:
         if np.isfinite(v):
             return v
     if _NOT_FINITE.fullmatch(tok) or _NUMBER.fullmatch(tok):   # the latter: overflow, 1e999
-        raise InputError("input.err.not_finite", token=_short(tok))
-    raise InputError("input.err.bad_number", token=_short(tok), position=position)
+        raise Problem("input.err.not_finite", token=_short(tok))
+    raise Problem("input.err.bad_number", token=_short(tok), position=position)
 
 
 def numbers(text: str) -> tuple:
@@ -237,9 +221,9 @@ def numbers(text: str) -> tuple:
     for r, row in enumerate(rows if rows is not None else [text.strip()], start=1):
         parts = _VALUE_SEP.split(row) if row else []
         if any(p == "" for p in parts):
-            raise InputError("input.err.empty_value", row=r if rows is not None else 1)
+            raise Problem("input.err.empty_value", row=r if rows is not None else 1)
         if len(parts) > MAX_WIDTH and rows is not None:
-            raise InputError("input.err.too_wide", row=r, found=len(parts), limit=MAX_WIDTH)
+            raise Problem("input.err.too_wide", row=r, found=len(parts), limit=MAX_WIDTH)
         vals = []
         for p in parts:
             position += 1
@@ -249,30 +233,30 @@ def numbers(text: str) -> tuple:
             values += [[v] for v in vals]
         else:
             if values and len(vals) != len(values[0]):
-                raise InputError("input.err.uneven", row=r, width=len(vals), expected=len(values[0]))
+                raise Problem("input.err.uneven", row=r, width=len(vals), expected=len(values[0]))
             tokens.append(",".join(parts))
             values.append(vals)
     if not values:
-        raise InputError("input.err.empty")
+        raise Problem("input.err.empty")
     return tuple(tokens), np.array(values, dtype=np.float64)
 
 
 def parse_sequence(text: str, mode: str, max_tokens: int = MAX_TOKENS) -> Sequence:
     """Read ``text`` in ``mode`` ("chars", "words", "numbers") → ``Sequence``.
 
-    Raises ``InputError`` for empty input, more than ``max_tokens`` steps,
+    Raises ``Problem`` for empty input, more than ``max_tokens`` steps,
     unreadable numbers, or an unknown mode; never anything else.
     """
     if mode not in MODES:
-        raise InputError("input.err.unknown_mode", mode=_short(str(mode)), allowed=", ".join(MODES))
+        raise Problem("input.err.unknown_mode", mode=_short(str(mode)), allowed=", ".join(MODES))
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     max_chars = max_tokens * CHARS_PER_TOKEN
     if len(text) > max_chars:
-        raise InputError("input.err.too_long_text", limit=max_chars, found=len(text))
+        raise Problem("input.err.too_long_text", limit=max_chars, found=len(text))
     text = normalize(text)
     if not text:
-        raise InputError("input.err.empty")
+        raise Problem("input.err.empty")
     vectors = None
     if mode == "chars":
         tokens = tuple(graphemes(text))
@@ -281,9 +265,9 @@ def parse_sequence(text: str, mode: str, max_tokens: int = MAX_TOKENS) -> Sequen
     else:
         tokens, vectors = numbers(text)
     if not tokens:
-        raise InputError("input.err.empty")
+        raise Problem("input.err.empty")
     if len(tokens) > max_tokens:
-        raise InputError("input.err.too_long", limit=max_tokens, found=len(tokens))
+        raise Problem("input.err.too_long", limit=max_tokens, found=len(tokens))
     if vectors is not None:
         vectors.flags.writeable = False
     return Sequence(tokens=tokens, vectors=vectors, mode=mode)
@@ -309,7 +293,7 @@ def encode(seq: Sequence, encoding: str = "embedding", vocab=None, dim: int = EM
     appearance, X[t] = e_{index of tokens[t]}, I = len(vocab).
     "onehot_model": over the given ``vocab`` (I = len(vocab)); tokens not in
     it are zero rows and are listed in ``unknown``.
-    With ``input_size`` given, a width I ≠ input_size raises InputError("input.err.width").
+    With ``input_size`` given, a width I ≠ input_size raises Problem("input.err.width").
     """
     tokens = seq.tokens
     unknown: tuple = ()
@@ -324,7 +308,7 @@ def encode(seq: Sequence, encoding: str = "embedding", vocab=None, dim: int = EM
             used = tuple(dict.fromkeys(tokens))
         else:
             if not vocab:
-                raise InputError("input.err.no_vocab")
+                raise Problem("input.err.no_vocab")
             used = tuple(str(v) for v in vocab)
         index = {tok: i for i, tok in reversed(list(enumerate(used)))}
         X = np.zeros((len(tokens), len(used)), dtype=np.float64)
@@ -334,8 +318,8 @@ def encode(seq: Sequence, encoding: str = "embedding", vocab=None, dim: int = EM
             X[list(s), list(i)] = 1.0
         unknown = tuple(dict.fromkeys(tok for tok in tokens if tok not in index))
     else:
-        raise InputError("input.err.unknown_encoding", encoding=_short(str(encoding)),
+        raise Problem("input.err.unknown_encoding", encoding=_short(str(encoding)),
                          allowed=", ".join(ENCODINGS))
     if input_size is not None and X.shape[1] != input_size:
-        raise InputError("input.err.width", found=X.shape[1], expected=int(input_size))
+        raise Problem("input.err.width", found=X.shape[1], expected=int(input_size))
     return Encoded(X=X, vocab=used, unknown=unknown, encoding=encoding)

@@ -21,7 +21,7 @@ parameter  meaning                                 allowed
 
 ``parse_query`` never raises: a malformed value falls back to the default,
 an out-of-range number is clamped, and each such repair is reported as a
-``Problem`` (a catalogue key and its fields) for the page to show translated.
+``ui.errors.Problem`` (a catalogue key and its fields) for the page to show translated.
 ``t`` and ``unit`` are checked against the real T and H later, by
 ``fit_step`` once the sequence and model are known.
 """
@@ -30,10 +30,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Mapping, NamedTuple
+from typing import Mapping
 
 from lstm_core.presets import names as _preset_names
 
+from .errors import Problem
 from .i18n import DEFAULT_LANG, LANGS
 
 CELLS = ("lstm", "gru", "rnn")
@@ -53,13 +54,6 @@ RANGES = {
 }
 PRESETS = ("",) + tuple(_preset_names())
 CHOICES = {"mode": MODES, "cell": CELLS, "enc": ENCODINGS, "lang": LANGS, "preset": PRESETS}
-
-
-class Problem(NamedTuple):
-    """Something repaired in the input: ``t(key, lang, **params)`` says what."""
-
-    key: str
-    params: dict
 
 
 @dataclass(frozen=True)
@@ -115,12 +109,11 @@ def _number(name, raw, problems):
         if kind is float and not math.isfinite(value):
             raise ValueError
     except (ValueError, OverflowError):
-        problems.append(Problem("state.malformed", {"name": name, "value": _shown(raw), "default": default}))
+        problems.append(Problem("state.malformed", name=name, value=_shown(raw), default=default))
         return default
     if value < lo or value > hi:
         fixed = min(max(value, lo), hi)
-        problems.append(Problem("state.out_of_range",
-                                {"name": name, "value": _shown(raw), "lo": lo, "hi": hi, "used": fixed}))
+        problems.append(Problem("state.out_of_range", name=name, value=_shown(raw), lo=lo, hi=hi, used=fixed))
         return fixed
     return value
 
@@ -138,20 +131,18 @@ def parse_query(params: Mapping) -> tuple[View, list[Problem]]:
         raw = str(_one(params[name]))
         if name == "seq":
             if len(raw) > MAX_SEQ_CHARS:
-                problems.append(Problem("state.seq_cut", {"limit": MAX_SEQ_CHARS}))
+                problems.append(Problem("state.seq_cut", limit=MAX_SEQ_CHARS))
                 raw = raw[:MAX_SEQ_CHARS]
             values[name] = raw
         elif name == "preset" and raw.strip() not in PRESETS:
-            problems.append(Problem("preset.unknown",
-                                    {"name": name, "value": _shown(raw), "choices": ", ".join(PRESETS[1:])}))
+            problems.append(Problem("preset.unknown", name=name, value=_shown(raw), choices=", ".join(PRESETS[1:])))
         elif name in CHOICES:
             value = raw.strip().lower()
             if value in CHOICES[name]:
                 values[name] = value
             else:
-                problems.append(Problem("state.bad_choice", {
-                    "name": name, "value": _shown(raw), "choices": ", ".join(CHOICES[name]),
-                    "default": getattr(DEFAULT, name)}))
+                problems.append(Problem("state.bad_choice", name=name, value=_shown(raw),
+                                        choices=", ".join(CHOICES[name]), default=getattr(DEFAULT, name)))
         else:
             values[name] = _number(name, raw, problems)
     return replace(DEFAULT, **values), problems
@@ -170,10 +161,10 @@ def fit_step(view: View, steps: int, units: int) -> tuple[View, list[Problem]]:
     problems = []
     t = min(max(view.t, 1), max(steps, 1))
     if t != view.t:
-        problems.append(Problem("state.step_moved", {"value": view.t, "used": t, "steps": steps}))
+        problems.append(Problem("state.step_moved", value=view.t, used=t, steps=steps))
     unit = min(max(view.unit, 0), max(units - 1, 0))
     if unit != view.unit:
-        problems.append(Problem("state.unit_moved", {"value": view.unit, "used": unit, "units": units}))
+        problems.append(Problem("state.unit_moved", value=view.unit, used=unit, units=units))
     return replace(view, t=t, unit=unit), problems
 
 

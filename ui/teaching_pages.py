@@ -16,8 +16,9 @@ import lstm_core
 from lstm_core import WeightError, analysis
 
 from . import model_source, parsing, state
-from .figures import sequence as figures
 from .app import seed_widget
+from .errors import Problem
+from .figures import sequence as figures
 from .figures.arithmetic import _factor, fmt
 from .i18n import t
 
@@ -40,7 +41,7 @@ def sequence_input(ctx, height=68):
     mode = right.radio(tr("teach.mode"), state.MODES, key="w_mode", format_func=lambda m: tr(f"explorer.mode.{m}"))
     try:
         tokens, X = encoded(text, mode, encoding(view), view.seed)
-    except parsing.InputError as err:
+    except Problem as err:
         st.error(err.message(ctx.lang))
         st.stop()
     ctx.update(seq=text, mode=mode)
@@ -237,11 +238,8 @@ def model_run(ctx):
     mode = right.radio(tr("teach.mode"), state.MODES, key="w_mode", format_func=lambda m: tr(f"explorer.mode.{m}"))
     try:
         run = model_source.cached_run(ctx.spec, text, mode, view.enc, _model=ctx.model)
-    except parsing.InputError as err:
+    except Problem as err:
         st.error(err.message(ctx.lang))
-        st.stop()
-    except model_source.TooBig as err:
-        st.error(tr(err.key, **err.params))
         st.stop()
     except (WeightError, ValueError) as err:
         st.error(tr("gates.error", reason=str(err)))

@@ -20,6 +20,8 @@ from lstm_core import weights
 from lstm_core.tasks import TASKS, make_task
 from lstm_core.train import Trainer
 
+from .errors import Problem
+
 CAP_SECONDS = 60
 SLICE_SECONDS = 0.4
 BATCH = 32
@@ -35,14 +37,6 @@ DEFAULTS = {"task": "recall", "cell": "lstm", "hidden": 16, "lr": 0.01, "steps":
 # the values kept per time-lapse snapshot (all (T, H))
 TIMELAPSE = {"lstm": ("forget", "input", "cell", "hidden"), "gru": ("update", "reset", "hidden"),
              "rnn": ("hidden",)}
-
-
-class PageLimit(ValueError):
-    """A setting past this page's own limit (the core allows more); translatable."""
-
-    def __init__(self, name, hi, value):
-        super().__init__(f"{name} must be at most {hi} on this page; got {value}")
-        self.params = {"name": name, "hi": hi, "value": value}
 
 
 @dataclass(frozen=True)
@@ -63,16 +57,16 @@ class Settings:
 
 
 def build(settings: Settings):
-    """(task, trainer) for ``settings``; ValueError (English, from the core) or PageLimit."""
+    """(task, trainer) for ``settings``; ValueError (English, from the core) or Problem."""
     if settings.task not in TASKS:
         raise ValueError(f"unknown task {settings.task!r}; choose one of {', '.join(TASKS)}")
     name, _, hi = TASK_PARAM[settings.task]
     if hi is not None and isinstance(settings.param, (int, np.integer)) and settings.param > hi:
-        raise PageLimit(name, hi, settings.param)
+        raise Problem("train.limit_page", name=name, hi=hi, value=settings.param)
     for key, top in PAGE_LIMITS.items():
         value = getattr(settings, key)
         if isinstance(value, (int, np.integer)) and value > top:
-            raise PageLimit(key, top, value)
+            raise Problem("train.limit_page", name=key, hi=top, value=value)
     task = make_task(settings.task, **settings.task_kwargs())
     trainer = Trainer(task, cell=settings.cell, hidden=settings.hidden, lr=settings.lr, batch=BATCH, seed=0)
     if isinstance(settings.steps, bool) or not isinstance(settings.steps, (int, np.integer)) or settings.steps < 1:
@@ -176,7 +170,7 @@ class Job:
 
 # ------------------------------------------------------------------ page helpers
 def start(settings: Settings) -> Job:
-    """A new job for ``settings`` (raises ValueError / PageLimit before anything runs)."""
+    """A new job for ``settings`` (raises ValueError / Problem before anything runs)."""
     task, trainer = build(settings)
     return Job(settings, task, trainer)
 

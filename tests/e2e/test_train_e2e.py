@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from ui.i18n import LANGS, t
 from lstm_core import presets as shipped
+from ui.i18n import LANGS, t
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 RAW_KEY = re.compile(r"\b(?:train|task|preset|trained|nav|model|explorer)\.[a-z_]+\b")

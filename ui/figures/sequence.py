@@ -23,9 +23,9 @@ from plotly.colors import sample_colorscale
 
 from lstm_core import notation
 
-from .arithmetic import arithmetic_lines, cell_step, fmt
 from ..i18n import t as _t
 from ..parsing import display_token, graphemes
+from .arithmetic import arithmetic_lines, cell_step, fmt
 
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 # A small template instead of plotly's default (which adds ~10 kB to every figure).

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from . import sequence as figures
 from ..i18n import t
+from . import sequence as figures
 
 MAX_POINTS = 400    # progress points drawn (evenly thinned beyond this)
 
