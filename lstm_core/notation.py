@@ -20,8 +20,9 @@ code name               symbol     meaning
 
 Storage follows PyTorch: LSTM gate rows are stacked i, f, g, o (g is the
 candidate); GRU rows r, z, n. Keras stores LSTM columns i, f, c, o and GRU
-columns z, r, h; ``lstm_core.models`` converts both ways.
+columns z, r, h; ``lstm_core.files.convert`` converts both ways.
 """
+import re
 
 SYMBOLS = {
     "forget": "z^f",
@@ -38,10 +39,18 @@ SYMBOLS = {
 
 GRU_SYMBOLS = {**SYMBOLS, "candidate": r"\tilde{n}"}
 
-# Gate blocks in PyTorch's row order, per cell kind.
-GATE_ORDER = {
+# Weight blocks in PyTorch's row order (the storage convention), per cell kind;
+# len(ROW_ORDER[kind]) is the number of blocks G in W_ih (G·H, I) and W_hh (G·H, H).
+ROW_ORDER = {
     "lstm": ("input", "forget", "candidate", "output"),
     "gru": ("reset", "update", "candidate"),
+    "rnn": ("hidden",),
+}
+
+# Weight blocks in Keras's column order, per cell kind (kernel (I, G·H), recurrent_kernel (H, G·H)).
+KERAS_ORDER = {
+    "lstm": ("input", "forget", "candidate", "output"),
+    "gru": ("update", "reset", "candidate"),
     "rnn": ("hidden",),
 }
 
@@ -52,11 +61,35 @@ TRACE_VALUES = {
     "rnn": ("hidden",),
 }
 
-# Which values are gates (sigmoid, 0..1) and which live in -1..1.
-GATES = frozenset({"forget", "input", "output", "reset", "update"})
+# Which values are gates (sigmoid, 0..1); every other value lives in -1..1 (or is unbounded:
+# the cell state c, an RNN's relu h).
+SIGMOID_VALUES = frozenset({"forget", "input", "output", "reset", "update"})
+GATES = SIGMOID_VALUES   # the old name, kept while ui/player/ moves to SIGMOID_VALUES; do not use
 
 
-def symbol(name, cell="lstm"):
-    """The primer's symbol for a trace value name."""
+# The three cell kinds, in the order the pages offer them.
+CELL_KINDS = ("lstm", "gru", "rnn")
+
+STYLES = ("tex", "html", "plain")
+_SUP = str.maketrans("fiot", "ᶠⁱᵒᵗ")
+
+
+def to_html(text):
+    """Symbols inside ``text`` as plotly HTML: z^f → z<sup>f</sup>, c^{t-1} → c<sup>t-1</sup>,
+    \\tanh → tanh, \\tilde{n} → ñ."""
+    text = text.replace(r"\tanh", "tanh").replace(r"\tilde{n}", "ñ")
+    return re.sub(r"\^\{([^}]+)\}|\^(\w)", lambda m: f"<sup>{m.group(1) or m.group(2)}</sup>", text)
+
+
+def to_plain(text):
+    """Symbols inside ``text`` as plain Unicode (for table headers): z^f → zᶠ, \\tanh → tanh."""
+    text = text.replace(r"\tanh", "tanh").replace(r"\tilde{n}", "ñ")
+    return re.sub(r"\^(\w)", lambda m: m.group(1).translate(_SUP), text)
+
+
+def symbol(name, cell="lstm", style="tex"):
+    """The primer's symbol for a trace value name: ``style`` "tex" (z^f, for st.latex and
+    $…$), "html" (z<sup>f</sup>, for plotly) or "plain" (zᶠ, for table headers)."""
     table = GRU_SYMBOLS if cell == "gru" else SYMBOLS
-    return table[name]
+    tex = table[name]
+    return {"tex": tex, "html": to_html(tex), "plain": to_plain(tex)}[style]

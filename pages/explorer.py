@@ -40,7 +40,7 @@ seed_widget("w_seq", view.seq or default_seq)
 seed_widget("w_mode", view.mode if view.seq else default_mode)
 left, right = st.columns([5, 2])
 text = left.text_area(tr("explorer.seq"), key="w_seq", height=90, help=tr("explorer.seq_help"))
-mode = right.radio(tr("explorer.mode"), state.MODES, key="w_mode", horizontal=True,
+mode = right.radio(tr("explorer.mode"), parsing.MODES, key="w_mode", horizontal=True,
                    format_func=lambda m: tr(f"explorer.mode.{m}"))
 right.selectbox(tr("explorer.examples"), range(len(state.EXAMPLES)), index=None, key="w_example",
                 on_change=use_example, placeholder=tr("explorer.examples_pick"),

@@ -1,7 +1,7 @@
 """Gate statistics: how often each gate unit of the sidebar's model is saturated on the sequence."""
 import streamlit as st
 
-from lstm_core import analysis
+from lstm_core import analysis, notation
 from ui import teaching_pages as TP
 from ui.app import setup
 from ui.figures import teaching as TF
@@ -26,7 +26,7 @@ layer = c3.selectbox(tr("gates.layer"), range(L), index=L - 1, key="w_gates_laye
 sat = analysis.gate_saturation(trace, low, high, layer=layer)
 st.plotly_chart(TF.saturation_chart(sat, lang, low, high))
 for gate, v in sat.items():
-    st.markdown("- " + tr("gates.summary", gate=f"${TP.GATE_TEX[gate]}$", H=H, **TP.saturation_counts(v)))
+    st.markdown("- " + tr("gates.summary", gate=f"${notation.symbol(gate)}$", H=H, **TP.saturation_counts(v)))
 if ctx.model is None:
     st.caption(tr("gates.random"))
 with st.expander(tr("gates.table")):

@@ -5,11 +5,12 @@ ui.train_view, the charts in ui.figures.training.
 """
 import streamlit as st
 
+from lstm_core.notation import CELL_KINDS
 from ui import state, train_view
 from ui.app import seed_widget, setup
 from ui.errors import Problem
 from ui.figures import training as train_figures
-from ui.train_view import CAP_SECONDS, CELLS, CORPORA, TASK_PARAM, Settings
+from ui.train_view import CAP_SECONDS, CORPORA, TASK_PARAM, Settings
 
 ctx = setup("train")
 tr, lang = ctx.t, ctx.lang
@@ -31,7 +32,7 @@ if pname == "corpus":
 else:
     seed_widget(f"w_t_{task}", pdefault)
     param = int(c_param.number_input(tr(f"train.param.{pname}"), 0, 10_000, step=1, key=f"w_t_{task}"))
-cell = c_cell.selectbox(tr("train.cell"), CELLS, key="w_t_cell", format_func=str.upper)
+cell = c_cell.selectbox(tr("train.cell"), CELL_KINDS, key="w_t_cell", format_func=str.upper)
 hidden = int(c_hidden.number_input(tr("train.hidden"), 0, 10_000, step=1, key="w_t_hidden"))
 lr = float(c_lr.number_input(tr("train.lr"), 0.0, 10.0, step=0.001, format="%.4f", key="w_t_lr"))
 steps = int(c_steps.number_input(tr("train.steps"), 0, 1_000_000, step=50, key="w_t_steps",

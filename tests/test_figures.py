@@ -8,6 +8,7 @@ import plotly.io as pio
 import pytest
 
 import lstm_core
+from lstm_core import notation
 from ui.figures import sequence as F
 from ui.figures.arithmetic import cell_step, fmt
 from ui.i18n import t as tr
@@ -89,7 +90,7 @@ def test_heatmap_units_and_cell_range():
 def test_stack_panels_share_time_and_have_own_ranges():
     tokens, trace = run()
     layer = trace.layers[-1]
-    names = F.STACK_NAMES["lstm"]
+    names = notation.TRACE_VALUES["lstm"]
     fig = F.heatmap_stack(layer, names, tokens, "lstm", "en", t=2)
     assert [d.type for d in fig.data] == ["heatmap"] * 7
     assert {d.xaxis for d in fig.data} == {"x"}
@@ -128,7 +129,7 @@ def test_gru_and_rnn_stacks():
     for cell in ("gru", "rnn"):
         tokens, trace = run(cell=cell)
         fig = F.heatmap_stack(trace.layers[-1], None, tokens, cell, "zh", t=0)
-        assert len(fig.data) == len(F.STACK_NAMES[cell])
+        assert len(fig.data) == len(notation.TRACE_VALUES[cell])
     tokens, trace = run(cell="gru")
     fig = F.heatmap_stack(trace.layers[-1], ("candidate",), tokens, "gru", "en")
     assert "ñ" in fig.layout.annotations[0].text
@@ -138,7 +139,7 @@ def test_gru_and_rnn_stacks():
 def test_animated_stack_frames_carry_only_the_cursor():
     tokens, trace = run(H=16)
     T = len(tokens)
-    fig = F.animated_stack(trace.layers[-1], F.STACK_NAMES["lstm"], tokens, "lstm", "en", t0=3)
+    fig = F.animated_stack(trace.layers[-1], notation.TRACE_VALUES["lstm"], tokens, "lstm", "en", t0=3)
     heat = [d for d in fig.data if d.type == "heatmap"]
     cursors = [d for d in fig.data if d.type == "scatter"]
     assert len(heat) == 7 and len(cursors) == 7
@@ -163,7 +164,7 @@ def charts(T, H=64, anim=True):
     text = ("the quick brown fox jumps over the lazy dog " * 60)[:T]
     tokens, trace = run(text, H=H)
     layer = trace.layers[-1]
-    names = F.STACK_NAMES["lstm"]
+    names = notation.TRACE_VALUES["lstm"]
     figs = [F.heatmap_stack(layer, names, tokens, "lstm", "en", t=5),
             F.token_strip(tokens, layer["hidden"][:, 0], 5, "en"),
             F.cell_diagram(trace, 5, 0, "en")]
@@ -261,6 +262,6 @@ def test_lines():
 def test_every_label_key_exists():
     src = open(F.__file__, encoding="utf-8").read()
     used = set(re.findall(r'_t\("([a-z_.]+)"', src))
-    used |= {f"fig.name.{n}" for names in F.STACK_NAMES.values() for n in names}
+    used |= {f"fig.name.{n}" for names in notation.TRACE_VALUES.values() for n in names}
     used |= {f"fig.cell.stage.{k}" for k in ("forget", "memorize", "output", "mix", "squash")}
     assert used <= loc.EN.keys() and used <= loc.ZH.keys()

@@ -76,9 +76,9 @@ def test_to_query_is_stable(params):
 
 
 @SETTINGS
-@given(seq=st.text(max_size=300), mode=st.sampled_from(state.MODES), cell=st.sampled_from(state.CELLS),
+@given(seq=st.text(max_size=300), mode=st.sampled_from(parsing.MODES), cell=st.sampled_from(state.CHOICES["cell"]),
        hidden=st.integers(1, 512), layers=st.integers(1, 4), seed=st.integers(0, 2**31 - 1),
-       fb=st.sampled_from([-10.0, -1.5, 0.0, 0.25, 1.0, 3.0, 10.0]), enc=st.sampled_from(state.ENCODINGS),
+       fb=st.sampled_from([-10.0, -1.5, 0.0, 0.25, 1.0, 3.0, 10.0]), enc=st.sampled_from(parsing.ENCODINGS),
        step=st.integers(*state.RANGES["t"]), unit=st.integers(*state.RANGES["unit"]), lang=st.sampled_from(LANGS))
 def test_every_valid_view_survives_the_url(seq, mode, cell, hidden, layers, seed, fb, enc, step, unit, lang):
     view = state.View(seq, mode, cell, hidden, layers, seed, fb, enc, step, unit, lang)
@@ -119,7 +119,7 @@ def test_move_refuses_unknown_actions_clearly():
 def test_the_longest_url_sequence_is_refused_cheaply_or_read():
     """``seq`` cut at MAX_SEQ_CHARS then parsed: an error or at most MAX_TOKENS tokens."""
     view, _ = state.parse_query({"seq": "ab " * state.MAX_SEQ_CHARS})
-    for mode in state.MODES:
+    for mode in parsing.MODES:
         try:
             seq = parsing.parse_sequence(view.seq, mode)
         except Problem as err:

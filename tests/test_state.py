@@ -73,7 +73,7 @@ def test_move():
 
 
 def test_choices_match_the_parser():
-    assert state.MODES == parsing.MODES and state.ENCODINGS == parsing.ENCODINGS
+    assert state.CHOICES["mode"] == parsing.MODES and state.CHOICES["enc"] == parsing.ENCODINGS
     assert state.MAX_STEPS == parsing.MAX_TOKENS
 
 

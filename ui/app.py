@@ -41,6 +41,8 @@ from typing import NamedTuple
 import pandas  # noqa: F401
 import streamlit as st
 
+from lstm_core.notation import CELL_KINDS
+
 from . import model_source, state
 from .errors import Problem
 from .i18n import LANG_NAMES, LANGS, t
@@ -238,7 +240,7 @@ def _model_settings(view, lang):
         for key, name in (("w_cell", "cell"), ("w_hidden", "hidden"), ("w_layers", "layers"),
                           ("w_seed", "seed"), ("w_fb", "fb")):
             seed_widget(key, getattr(view, name))
-        cell = box.selectbox(tr("model.cell"), state.CELLS, key="w_cell", format_func=lambda c: c.upper(),
+        cell = box.selectbox(tr("model.cell"), CELL_KINDS, key="w_cell", format_func=lambda c: c.upper(),
                              help=tr("model.cell_help"))
         hidden = box.number_input(tr("model.hidden"), 1, 512, step=1, key="w_hidden", help=tr("model.hidden_help"))
         layers = box.number_input(tr("model.layers"), 1, 4, step=1, key="w_layers")

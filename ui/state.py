@@ -32,14 +32,13 @@ import re
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Mapping
 
+from lstm_core.notation import CELL_KINDS
 from lstm_core.presets import names as _preset_names
 
 from .errors import Problem
 from .i18n import DEFAULT_LANG, LANGS
+from .parsing import ENCODINGS, MODES
 
-CELLS = ("lstm", "gru", "rnn")
-MODES = ("chars", "words", "numbers")
-ENCODINGS = ("embedding", "onehot_sequence", "onehot_model")
 MAX_STEPS = 2000          # = ui.parsing.MAX_TOKENS, the longest sequence
 MAX_SEQ_CHARS = 50_000     # a URL longer than this is cut (the parser then names the token limit)
 
@@ -53,7 +52,7 @@ RANGES = {
     "unit": (0, 511),
 }
 PRESETS = ("",) + tuple(_preset_names())
-CHOICES = {"mode": MODES, "cell": CELLS, "enc": ENCODINGS, "lang": LANGS, "preset": PRESETS}
+CHOICES = {"mode": MODES, "cell": CELL_KINDS, "enc": ENCODINGS, "lang": LANGS, "preset": PRESETS}
 
 
 @dataclass(frozen=True)

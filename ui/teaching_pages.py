@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import lstm_core
-from lstm_core import WeightError, analysis
+from lstm_core import WeightError, analysis, notation
 
 from . import model_source, parsing, state
 from .app import seed_widget
@@ -38,7 +38,7 @@ def sequence_input(ctx, height=68):
     seed_widget("w_mode", view.mode if view.seq else mode0)
     left, right = st.columns([3, 1])
     text = left.text_area(tr("teach.seq"), key="w_seq", height=height, help=tr("teach.seq_help"))
-    mode = right.radio(tr("teach.mode"), state.MODES, key="w_mode", format_func=lambda m: tr(f"explorer.mode.{m}"))
+    mode = right.radio(tr("teach.mode"), parsing.MODES, key="w_mode", format_func=lambda m: tr(f"explorer.mode.{m}"))
     try:
         tokens, X = encoded(text, mode, encoding(view), view.seed)
     except Problem as err:
@@ -172,16 +172,12 @@ def sci(v):
     return f"{v / 10 ** e:.1f}×10{str(e).translate(sup)}"
 
 
-SYMBOL_TEX = {"forget": "z^f", "input": "z^i", "candidate": "z", "output": "z^o"}
-SYMBOL_UNI = {"forget": "zᶠ", "input": "zⁱ", "candidate": "z", "output": "zᵒ"}   # for table headers (no LaTeX)
-
-
 def weight_table(model, lang):
     """``analysis.weight_rows`` as a labelled table: rows "zᶠ · unit 0", columns x, h0 … h(H−1), b."""
     W, b, names = analysis.weight_rows(model)
     I = model.input_size
     cols = ["x" if I == 1 else f"x{i + 1}" for i in range(I)] + [f"h{j}" for j in range(model.hidden_size)]
-    index = [f"{SYMBOL_UNI[g]} · {t('cell.unit_line', lang, j=j)}" for g, j in names]
+    index = [notation.symbol(g, style="plain") + " · " + t("cell.unit_line", lang, j=j) for g, j in names]
     df = pd.DataFrame(W, index=index, columns=cols)
     df["b"] = b
     return df.round(2)
@@ -193,8 +189,8 @@ def gate_table(trace, lang):
     for j in range(trace.hidden_size):
         row = {t("cell.col_unit", lang): j}
         for g in ("forget", "input", "candidate", "output"):
-            row[t("cell.col_pre", lang, sym=SYMBOL_UNI[g])] = float(trace[f"pre_{g}"][0, j])
-            row[t("cell.col_val", lang, sym=SYMBOL_UNI[g])] = float(trace[g][0, j])
+            row[t("cell.col_pre", lang, sym=notation.symbol(g, style='plain'))] = float(trace[f"pre_{g}"][0, j])
+            row[t("cell.col_val", lang, sym=notation.symbol(g, style='plain'))] = float(trace[g][0, j])
         rows.append(row)
     return pd.DataFrame(rows).set_index(t("cell.col_unit", lang)).round(3)
 
@@ -224,7 +220,6 @@ def overrides(kind, unit, steps):
     return [lstm_core.silence([unit], steps=steps)]
 
 
-GATE_TEX = {**SYMBOL_TEX, "reset": "r", "update": "u"}
 
 
 def model_run(ctx):
@@ -235,7 +230,7 @@ def model_run(ctx):
     seed_widget("w_mode", view.mode if view.seq else mode0)
     left, right = st.columns([3, 1])
     text = left.text_area(tr("teach.seq"), key="w_seq", height=68, help=tr("teach.seq_help"))
-    mode = right.radio(tr("teach.mode"), state.MODES, key="w_mode", format_func=lambda m: tr(f"explorer.mode.{m}"))
+    mode = right.radio(tr("teach.mode"), parsing.MODES, key="w_mode", format_func=lambda m: tr(f"explorer.mode.{m}"))
     try:
         run = model_source.cached_run(ctx.spec, text, mode, view.enc, _model=ctx.model)
     except Problem as err:
@@ -256,7 +251,7 @@ def saturation_counts(v):
 
 
 def saturation_table(sat, lang):
-    rows = [{t("gates.col_gate", lang): GATE_TEX[g], t("gates.col_unit", lang): j,
+    rows = [{t("gates.col_gate", lang): notation.symbol(g), t("gates.col_unit", lang): j,
              t("gates.col_left", lang): percent(float(v["left"][j])),
              t("gates.col_right", lang): percent(float(v["right"][j]))}
             for g, v in sat.items() for j in range(len(v["left"]))]

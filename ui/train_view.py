@@ -17,6 +17,7 @@ import numpy as np
 
 from lstm_core import units as unit_finder
 from lstm_core import weights
+from lstm_core.notation import CELL_KINDS
 from lstm_core.tasks import TASKS, make_task
 from lstm_core.train import Trainer
 
@@ -26,7 +27,6 @@ CAP_SECONDS = 60
 SLICE_SECONDS = 0.4
 BATCH = 32
 SNAPSHOTS = 20            # time-lapse frames per run (plus step 0)
-CELLS = ("lstm", "gru", "rnn")
 # the task's main parameter on this page: name, default, highest allowed here
 TASK_PARAM = {"recall": ("gap", 20, 200), "temporal_order": ("gap", 20, 200), "adding": ("length", 30, 200),
               "brackets": ("length", 30, 200), "parity": ("length", 16, 200), "charlm": ("corpus", "en", None)}
@@ -198,7 +198,7 @@ def query_settings(params) -> dict:
             out["w_t_corpus"] = one["param"] if one["param"] in CORPORA else pdefault
         else:
             out[f"w_t_{task}"] = _int(one["param"], pdefault)
-    if one.get("train_cell") in CELLS:
+    if one.get("train_cell") in CELL_KINDS:
         out["w_t_cell"] = one["train_cell"]
     out["w_t_hidden"] = _int(one.get("train_hidden", DEFAULTS["hidden"]), DEFAULTS["hidden"])
     out["w_t_steps"] = _int(one.get("steps", DEFAULTS["steps"]), DEFAULTS["steps"])

@@ -49,11 +49,6 @@ COLOR_RANGES = {
     "cell": None,
 }
 
-STACK_NAMES = {
-    "lstm": ("forget", "input", "output", "candidate", "cell", "cell_tanh", "hidden"),
-    "gru": ("reset", "update", "candidate", "hidden"),
-    "rnn": ("hidden",),
-}
 
 MAX_TICKS = 60          # token labels on a time axis before thinning
 TICK_CHARS = 8          # a tick label longer than this is cut with "…"
@@ -79,7 +74,7 @@ def value_range(name: str, values=None) -> tuple:
 
 
 def colorscale(name: str) -> str:
-    return SEQUENTIAL if name in notation.GATES else DIVERGING
+    return SEQUENTIAL if name in notation.SIGMOID_VALUES else DIVERGING
 
 
 def symbol_html(name: str, cell: str = "lstm") -> str:
@@ -87,11 +82,9 @@ def symbol_html(name: str, cell: str = "lstm") -> str:
     if name.startswith("pre_"):
         return "a<sub>" + symbol_html(name[4:], cell) + "</sub>"
     try:
-        s = notation.symbol(name, cell)
+        return notation.symbol(name, cell, style="html")
     except KeyError:
         return name
-    s = s.replace(r"\tanh", "tanh").replace(r"\tilde{n}", "ñ")
-    return re.sub(r"\^\{?([^}\s]+)\}?", r"<sup>\1</sup>", s)
 
 
 def value_name(name: str, lang: str) -> str:
@@ -202,7 +195,7 @@ def _yid(k):
 def _stack(layer, names, tokens, cell, lang, t, units, extra_bottom=0):
     """Panels stacked top to bottom on ONE shared categorical x axis ("x",
     drawn under the last panel); panel k has its own y axis "y{k}"."""
-    names = tuple(names or STACK_NAMES.get(cell, ("hidden",)))
+    names = tuple(names or notation.TRACE_VALUES.get(cell, ("hidden",)))
     cats = step_labels(tokens)
     n = len(names)
     sub, gap, top, bottom = None, 34, 36, 80 + extra_bottom
@@ -451,7 +444,7 @@ def _inputs(cv, s, lang):
     preview = ", ".join(fmt(v, 2) for v in x[:3]) + (", …" if x.size > 3 else "")
     cv.box(1.2, 0.55, "x", None, "x", w=2.0, h=0.8,
            text=f"<b>x<sup>t</sup></b> ({x.size})<br><span style='font-size:11px'>[{preview}]</span>",
-           hover=_t("fig.cell.x_summary", lang, n=x.size, norm=f"{norm:.4f}").replace("x^t", "x<sup>t</sup>")
+           hover=notation.to_html(_t("fig.cell.x_summary", lang, n=x.size, norm=f"{norm:.4f}"))
            + "<br>" + "<br>".join(f"x[{i}] = {v:.6f}" for i, v in enumerate(x[:12])))
     cv.box(3.1, 0.55, "h<sup>t−1</sup>", s["h_prev"], "hidden", hover=_exact("h<sup>t−1</sup>", s["h_prev"]))
     cv.line(1.2, 0.95, 1.2, 1.22)
@@ -564,8 +557,7 @@ def cell_diagram(trace, t, unit, lang, layer=-1, width=700, height=450) -> go.Fi
     value and the arithmetic.
     """
     s = cell_step(trace, int(t), int(unit), layer)
-    lines = {k: v.replace("z^f", "z<sup>f</sup>").replace("z^i", "z<sup>i</sup>").replace("z^o", "z<sup>o</sup>")
-             for k, v in arithmetic_lines(trace, int(t), int(unit), layer)}
+    lines = {k: notation.to_html(v) for k, v in arithmetic_lines(trace, int(t), int(unit), layer)}
     build = {"lstm": _lstm_diagram, "gru": _gru_diagram}.get(s["kind"], _rnn_diagram)
     cv = build(s, lines, lang)
     title = _t("fig.cell.title", lang, cell=s["kind"].upper(), step=int(t) + 1, unit=int(unit))

@@ -11,12 +11,12 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from lstm_core import notation
+
 from ..i18n import t
 
 CELL_NAMES = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}
 CELL_COLORS = {"rnn": "#7f7f7f", "gru": "#2ca02c", "lstm": "#d62728"}
-GATE_SYMBOLS = {"forget": "z<sup>f</sup>", "input": "z<sup>i</sup>", "output": "z<sup>o</sup>",
-                "reset": "r", "update": "u"}
 HEIGHT = 380
 
 
@@ -89,7 +89,7 @@ def saturation_chart(saturation, lang, low=0.1, high=0.9):
     """
     gates = list(saturation)
     fig = make_subplots(rows=1, cols=max(1, len(gates)), horizontal_spacing=0.08,
-                        subplot_titles=[f"{GATE_SYMBOLS.get(g, g)}" for g in gates])
+                        subplot_titles=[notation.symbol(g, style="html") for g in gates])
     for k, gate in enumerate(gates, start=1):
         left, right = saturation[gate]["left"], saturation[gate]["right"]
         units = np.arange(len(left))
