@@ -8,8 +8,8 @@
 
 Imports no UI library. The names-to-symbols table is ``lstm_core.notation``.
 """
+from .cells.trace import Override, Trace, clamp, silence
 from .models import CELLS, GRU, LSTM, RNN, Recurrent, WeightError
-from .trace import Override, Trace, clamp, silence
 
 
 def load(path, **kw):

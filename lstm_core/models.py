@@ -4,7 +4,8 @@ A model holds its parameters in PyTorch's names and layout
 (``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0``, ``bias_hh_l0``, then
 ``_l1`` …) plus an optional output layer ``out.weight`` (O, H), ``out.bias``
 (O,) that gives the primer's y^t = softmax(W' h^t) (or W' h^t for regression).
-The per-layer arithmetic lives in ``lstm.py``, ``gru.py`` and ``rnn.py``.
+The per-layer arithmetic lives in ``cells/lstm.py``, ``cells/gru.py`` and
+``cells/rnn.py``; names and gate orders in ``notation``.
 """
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from types import MappingProxyType
 
 import numpy as np
 
-from . import gru as _gru
-from . import lstm as _lstm
-from . import rnn as _rnn
-from .activations import softmax
-from .trace import Override, Trace, frozen, make_layer
+from .cells import gru as _gru
+from .cells import lstm as _lstm
+from .cells import rnn as _rnn
+from .cells.activations import softmax
+from .cells.trace import Override, Trace, frozen, make_layer
+from .notation import CELL_KINDS, ROW_ORDER, SIGMOID_VALUES
 
 OUTPUT_KINDS = ("softmax", "linear")
 
@@ -39,9 +41,9 @@ class Recurrent:
     """Shared machinery of the three cells. Use ``RNN``, ``LSTM`` or ``GRU``."""
 
     kind = ""
-    gates = 1            # weight blocks stacked in the rows
-    gate_names = ()
-    step = None          # the layer module (forward / backward)
+    gates = 1            # weight blocks stacked in the rows: len(notation.ROW_ORDER[kind])
+    gate_names = ()      # the gates a clamp can hold, in PyTorch's row order
+    kernel = None        # the cell's module in ``lstm_core.cells`` (forward, pre_activations, backward)
 
     def __init__(self, params, input_size, hidden_size, num_layers=1, nonlinearity="tanh",
                  output=None, meta=None):
@@ -311,7 +313,7 @@ class Recurrent:
             if ov.target not in self.gate_names or self.kind == "rnn":
                 gates = ", ".join(self.gate_names) or "no gate"
                 raise ValueError(f"a {self.kind.upper()} can clamp {gates} or silence units; not {ov.target!r}")
-            lo, hi = (0.0, 1.0) if ov.target != "candidate" else (-1.0, 1.0)
+            lo, hi = (0.0, 1.0) if ov.target in SIGMOID_VALUES else (-1.0, 1.0)
             if not lo <= ov.value <= hi:
                 raise ValueError(f"{ov.target} can only be clamped within {lo:g}..{hi:g}; got {ov.value}")
             if slot[0] is None:
@@ -346,11 +348,11 @@ class Recurrent:
         for k in range(self.num_layers):
             mask, value, keep = ovs[k]
             args = self._layer_args(k)
-            v = self.step.forward(inp, *args, H0[k], C0[k], mask, value, keep, **self._extra())
-            later = getattr(self.step, "LATER", ())
+            v = self.kernel.forward(inp, *args, H0[k], C0[k], mask, value, keep, **self._extra())
+            later = self.kernel.LATER
             make_later = None
             if later:   # the pre-activations, recomputed on first read from a copy of this layer's weights
-                make_later = functools.partial(_later, self.step.pre_activations, inp,
+                make_later = functools.partial(_later, self.kernel.pre_activations, inp,
                                                tuple(np.array(a) for a in args), np.array(H0[k]), v, sq)
             layers.append(make_layer({n: sq(a) for n, a in v.items()}, later, make_later))
             inp = v["hidden"]
@@ -387,7 +389,7 @@ class Recurrent:
         X = lift(trace.inputs)
         T, B = X.shape[:2]
         H, L = self.hidden_size, self.num_layers
-        layers = [{n: lift(lv[n]) for n in self.step.BACKWARD_NEEDS} for lv in trace.layers]
+        layers = [{n: lift(lv[n]) for n in self.kernel.BACKWARD_NEEDS} for lv in trace.layers]
         H0 = lift(trace.h0) if b else np.asarray(trace.h0, self.dtype)[:, None]
         C0 = None
         if trace.c0 is not None:
@@ -411,7 +413,7 @@ class Recurrent:
             inp = X if k == 0 else layers[k - 1]["hidden"]
             mask, _, keep = ovs[k]
             w_ih, w_hh, _, _ = self._layer_args(k)
-            dX, g, dh0[k], dc0[k], dhid, dcell = self.step.backward(
+            dX, g, dh0[k], dc0[k], dhid, dcell = self.kernel.backward(
                 inp, w_ih, w_hh, layers[k], H0[k], None if C0 is None else C0[k], dH,
                 dC if k == L - 1 else None, mask, keep, **self._extra())
             for n, v in g.items():
@@ -453,9 +455,9 @@ class LSTM(Recurrent):
     cell, cell_tanh, hidden (the primer's z^f, z^i, z^o, z, c, tanh c, h)."""
 
     kind = "lstm"
-    gates = 4
-    gate_names = _lstm.GATES
-    step = _lstm
+    gates = len(ROW_ORDER["lstm"])
+    gate_names = ROW_ORDER["lstm"]
+    kernel = _lstm
     _keras_perm = None   # Keras's i, f, c, o is PyTorch's i, f, g, o
 
     def _after_init(self, forget_bias=1.0):
@@ -477,9 +479,9 @@ class GRU(Recurrent):
     """Gated recurrent unit. Trace values: reset, update, candidate, hidden."""
 
     kind = "gru"
-    gates = 3
-    gate_names = _gru.GATES
-    step = _gru
+    gates = len(ROW_ORDER["gru"])
+    gate_names = ROW_ORDER["gru"]
+    kernel = _gru
     _keras_perm = (1, 0, 2)   # Keras z, r, h -> PyTorch r, z, n (and back)
 
     @classmethod
@@ -504,12 +506,13 @@ class RNN(Recurrent):
     """Plain (Elman) RNN, tanh or relu. Trace value: hidden."""
 
     kind = "rnn"
-    gates = 1
-    gate_names = ()
-    step = _rnn
+    gates = len(ROW_ORDER["rnn"])
+    gate_names = ()      # h is no gate: a plain RNN can only silence units
+    kernel = _rnn
 
     def _extra(self):
         return {"nonlinearity": self.nonlinearity}
 
 
-CELLS = {"lstm": LSTM, "gru": GRU, "rnn": RNN}
+_BY_KIND = {c.kind: c for c in (LSTM, GRU, RNN)}
+CELLS = {k: _BY_KIND[k] for k in CELL_KINDS}   # kind → class, in notation.CELL_KINDS's order

@@ -188,7 +188,7 @@ def test_huge_inputs_stay_finite_without_warnings(kind, dtype, rng):
 
 
 def test_sigmoid_matches_exponential_form():
-    from lstm_core.activations import sigmoid
+    from lstm_core.cells.activations import sigmoid
     x = np.linspace(-30, 30, 1001)
     assert max_abs_err(sigmoid(x), sig(x)) < 1e-15
     with np.errstate(all="raise"):

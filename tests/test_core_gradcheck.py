@@ -133,6 +133,6 @@ def test_silenced_units_pass_no_gradient_back():
 @pytest.mark.parametrize("ovs", [(), LSTM_OVERRIDES[0], LSTM_OVERRIDES[4]], ids=["plain", "clamp", "silence"])
 def test_lstm_backward_in_chunks_of_one_step(ovs, monkeypatch):
     """The LSTM's BPTT runs in chunks of steps; force one step per chunk."""
-    from lstm_core import lstm
-    monkeypatch.setattr(lstm, "CHUNK", 1)
+    from lstm_core.cells import kernels
+    monkeypatch.setattr(kernels, "CHUNK", 1)
     check("lstm", layers=2, batch=2, d_cell=True, out=2, overrides=ovs)

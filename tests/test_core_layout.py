@@ -1,7 +1,7 @@
 """The core's speed tricks must not change a number.
 
 ``forward`` keeps no pre-activations: they are recomputed from the stored h
-when first read (``lstm_core.trace.Layer``). ``backward`` works in chunks of
+when first read (``lstm_core.cells.trace.Layer``). ``backward`` works in chunks of
 steps and groups of da (``CHUNK``, ``GROUP``); the golden and finite-difference
 tests run on shapes small enough to fit one chunk, so here the sizes are
 shrunk until a sequence spans many chunks and groups, with overrides.
@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 from numerics import max_abs_err, max_rel_err
 
-from lstm_core import GRU, LSTM, RNN, clamp, gru, lstm, silence
+from lstm_core import GRU, LSTM, RNN, clamp, silence
+from lstm_core.cells import gru, kernels, lstm
+from lstm_core.notation import ROW_ORDER
 
 CELLS = {"lstm": LSTM, "gru": GRU, "rnn": RNN}
 OVERRIDES = {
@@ -34,7 +36,7 @@ def by_definition(model, tr, k):
         prev = tr.h0[k] if t == 0 else h[t - 1]
         a = p["weight_ih"] @ xs[t] + p["bias_ih"] + p["weight_hh"] @ prev + p["bias_hh"]
         if model.kind == "lstm":
-            vals = dict(zip(lstm.GATES, a.reshape(4, H)))
+            vals = dict(zip(ROW_ORDER["lstm"], a.reshape(4, H)))
         else:
             ai, ah = p["weight_ih"] @ xs[t] + p["bias_ih"], p["weight_hh"] @ prev + p["bias_hh"]
             r = tr.layers[k]["reset"][t]
@@ -119,8 +121,8 @@ def test_backward_in_small_chunks_and_groups_is_unchanged(kind, chunk, group, rn
     dc = rng.standard_normal((T, B, H)) if kind == "lstm" else None
     tr = m.forward(xs, overrides=OVERRIDES[kind])
     whole = m.backward(tr, d_hidden=dh, d_cell=dc)
-    monkeypatch.setattr(lstm, "CHUNK", chunk * B * H)          # lstm.chunks sizes all three cells
-    monkeypatch.setattr(lstm, "GROUP", chunk * group * B * 4 * H)
+    monkeypatch.setattr(kernels, "CHUNK", chunk * B * H)       # kernels.chunks sizes all three cells
+    monkeypatch.setattr(kernels, "GROUP", chunk * group * B * 4 * H)
     parts = m.backward(tr, d_hidden=dh, d_cell=dc)
     assert set(parts) == set(whole)
     for k in whole:

@@ -18,7 +18,7 @@ Speed: the input projection of all T steps is one matmul per gate, written
 straight into the array that ends up holding the activated gates, laid out
 gate by gate (4, T, B, H) so that every gate of the trace is one contiguous
 (T, B, H) array and every step's element-wise work runs on contiguous blocks
-(for a single sequence step by step instead: see ``input_projection``).
+(for a single sequence step by step instead: see ``kernels.input_projection``).
 The loop does only the recurrent product and element-wise work, in place.
 Inside this module the four gates are kept in the order i, f, o, g so that
 the three sigmoids are one slice; σ(a) is computed as 0.5·tanh(a/2) + 0.5
@@ -30,50 +30,19 @@ names, whatever the order.
 """
 import numpy as np
 
-GATES = ("input", "forget", "candidate", "output")  # PyTorch row order i, f, g, o
-LATER = ("pre_input", "pre_forget", "pre_output", "pre_candidate")   # computed when first read
-BACKWARD_NEEDS = ("input", "forget", "candidate", "output", "cell", "cell_tanh", "hidden")
-_INNER = (0, 1, 3, 2)   # this module's gate k is PyTorch's block _INNER[k]: i, f, o, g
+from ..notation import ROW_ORDER, TRACE_VALUES
+from .kernels import chunks, gate_major, input_projection, previous, recurrent_matrix
+
+ROWS = ROW_ORDER["lstm"]                          # PyTorch's row blocks i, f, g, o
+INNER = ("input", "forget", "output", "candidate")   # this module's order: the three sigmoids first
+_INNER = tuple(ROWS.index(n) for n in INNER)      # this module's gate k is PyTorch's block _INNER[k]
+LATER = tuple(f"pre_{n}" for n in INNER)          # computed when first read
+BACKWARD_NEEDS = TRACE_VALUES["lstm"]
 
 
 def _order(H):
     """Row index that turns PyTorch's i, f, g, o into this module's i, f, o, g."""
     return np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]
-
-
-def recurrent_matrix(w, B):
-    """W_hhᵀ (H, G·H) laid out for ``h (B, H) @ W_hhᵀ``: for one sequence BLAS's
-    matrix-vector kernel runs fastest on W's rows (transposed view), for a batch
-    its matrix-matrix kernel on a contiguous Wᵀ."""
-    return w.T if B == 1 else np.ascontiguousarray(w.T)
-
-
-def input_projection(X, w_x):
-    """W x_t for every step, gate by gate: (G, T, B, H) from X (T, B, I) and w_x (G, H, I).
-
-    For a batch the array is laid out gate by gate (each gate one contiguous
-    (T, B, H) block, filled by one matmul per gate); for one sequence step by
-    step (a view of (T, G, 1, H): one matmul, and each step's gates side by
-    side), since there a step's work is a few hundred numbers and the number
-    of calls, not their length, is what costs."""
-    T, B, I = X.shape
-    G, H, _ = w_x.shape
-    if B == 1:
-        A = np.empty((T, G, B, H), X.dtype)
-        np.matmul(X.reshape(T, I), w_x.reshape(G * H, I).T, out=A.reshape(T, G * H))
-        return A.transpose(1, 0, 2, 3)
-    A = np.empty((G, T, B, H), X.dtype)
-    np.matmul(X.reshape(T * B, I), w_x.transpose(0, 2, 1), out=A.reshape(G, T * B, H))
-    return A
-
-
-def gate_major(a, G, inner=None):
-    """(T, B, G·H) in PyTorch's block order → (G, T, B, H), blocks reordered by ``inner``."""
-    T, B, GH = a.shape
-    a = a.reshape(T, B, G, GH // G)
-    if inner is not None:
-        a = a[:, :, list(inner)]
-    return np.ascontiguousarray(a.transpose(2, 0, 1, 3))
 
 
 def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0, clamp_mask=None, clamp_value=None, keep=None):
@@ -132,14 +101,6 @@ def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0, clamp_mask=None, clamp_value=None
             "cell": c, "cell_tanh": tc, "hidden": h}
 
 
-def previous(h0, h):
-    """h_{t-1} for every step: (T, B, H) from h0 (B, H) and h (T, B, H)."""
-    prev = np.empty_like(h)
-    prev[0] = h0
-    prev[1:] = h[:-1]
-    return prev
-
-
 def pre_activations(X, w_ih, w_hh, b_ih, b_hh, h0, v):
     """a = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh for every step at once, from the
     stored h (no loop): the dict of (T, B, H) ``pre_input`` … ``pre_output``."""
@@ -149,23 +110,7 @@ def pre_activations(X, w_ih, w_hh, b_ih, b_hh, h0, v):
     P += previous(h0, v["hidden"]).reshape(T * B, H) @ w_hh.T
     P += b_ih + b_hh
     P = P.reshape(T, B, 4, H)
-    return {f"pre_{name}": P[:, :, k] for k, name in enumerate(GATES)}
-
-
-CHUNK = 1 << 15   # numbers per gate in a chunk of factors in ``backward`` (256 KB in float64)
-GROUP = 1 << 20   # numbers of da kept for the weight gradients' matmuls (8 MB in float64)
-
-
-def chunks(T, B, H, G):
-    """How BPTT walks back through T steps (all three cells): chunks of S steps
-    (S·B·H ≈ ``CHUNK`` numbers, so a chunk's factors stay in cache), gathered in
-    groups of R steps (R·B·G·H ≈ ``GROUP``; R a multiple of S) whose da feed the
-    weight gradients' matmuls. Returns (S, R, [(a, end, r0), …]): the chunks
-    [a, end), the last first, and r0 = a's row in the group buffer; r0 == 0
-    closes a group."""
-    S = max(1, min(T, CHUNK // (B * H)))
-    R = max(S, min(T, GROUP // (B * G * H) // S * S))
-    return S, R, [(a, min(T, a + S), a % R) for a in range((T - 1) // S * S, -1, -S)]
+    return {f"pre_{name}": P[:, :, k] for k, name in enumerate(ROWS)}
 
 
 def backward(X, w_ih, w_hh, v, h0, c0, d_h, d_c=None, clamp_mask=None, keep=None):

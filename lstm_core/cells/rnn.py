@@ -11,11 +11,11 @@ pre-activations are recomputed from the stored h when first read.
 """
 import numpy as np
 
-from .lstm import chunks, previous, recurrent_matrix
+from ..notation import ROW_ORDER, TRACE_VALUES
+from .kernels import chunks, previous, recurrent_matrix
 
-GATES = ("hidden",)
-BACKWARD_NEEDS = ("hidden",)
-LATER = ("pre_hidden",)   # computed when first read
+LATER = tuple(f"pre_{n}" for n in ROW_ORDER["rnn"])   # computed when first read
+BACKWARD_NEEDS = TRACE_VALUES["rnn"]
 
 
 def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0=None, clamp_mask=None, clamp_value=None,

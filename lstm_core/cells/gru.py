@@ -10,19 +10,21 @@ rows stacked r, z, n. Per step (B sequences, H units)::
     h_t = (1 - u) ⊙ n + u ⊙ h_{t-1}                     (B, H)
 
 ``b_hn`` sits inside the reset product, as in PyTorch and Keras's
-``reset_after=True``. Speed, as in ``lstm.py``: the input projection of all
-steps is one matmul per gate written into the array that ends up holding the
-activated gates, gate by gate (3, T, B, H); σ is 0.5·tanh(a/2) + 0.5 with the
-halving folded into the r and z rows; the loop works in place; the
-pre-activations are recomputed from the stored h when first read.
+``reset_after=True``. Speed, as in ``lstm.py`` (the shared parts are in
+``kernels.py``): the input projection of all steps is one matmul per gate
+written into the array that ends up holding the activated gates, gate by gate
+(3, T, B, H); σ is 0.5·tanh(a/2) + 0.5 with the halving folded into the r and
+z rows; the loop works in place; the pre-activations are recomputed from the
+stored h when first read.
 """
 import numpy as np
 
-from .lstm import chunks, gate_major, input_projection, previous, recurrent_matrix
+from ..notation import ROW_ORDER, TRACE_VALUES
+from .kernels import chunks, gate_major, input_projection, previous, recurrent_matrix
 
-GATES = ("reset", "update", "candidate")  # PyTorch row order r, z, n
-BACKWARD_NEEDS = ("reset", "update", "candidate", "candidate_recurrent", "hidden")
-LATER = ("pre_reset", "pre_update", "pre_candidate")   # computed when first read
+ROWS = ROW_ORDER["gru"]                           # PyTorch's row blocks r, z, n
+LATER = tuple(f"pre_{n}" for n in ROWS)           # computed when first read
+BACKWARD_NEEDS = (*TRACE_VALUES["gru"], "candidate_recurrent")   # and hn, kept by forward for backward
 
 
 def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0=None, clamp_mask=None, clamp_value=None, keep=None):
