@@ -9,14 +9,9 @@
 Imports no UI library. The names-to-symbols table is ``lstm_core.notation``.
 """
 from .cells.trace import Override, Trace, clamp, silence
-from .models import CELLS, GRU, LSTM, RNN, Recurrent, WeightError
-
-
-def load(path, **kw):
-    """Read a weight file (.npz or .safetensors); see ``lstm_core.weights``."""
-    from .weights import load as _load
-    return _load(path, **kw)
-
+from .errors import WeightError
+from .files.reader import load
+from .models import CELLS, GRU, LSTM, RNN, Recurrent
 
 __all__ = ["CELLS", "GRU", "LSTM", "RNN", "Recurrent", "WeightError", "Override", "Trace",
            "clamp", "silence", "load"]

@@ -1,11 +1,13 @@
-"""RNN, LSTM and GRU models: parameters, conversions, forward and backward.
+"""RNN, LSTM and GRU models: parameters, initial values, forward, backward, overrides.
 
 A model holds its parameters in PyTorch's names and layout
 (``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0``, ``bias_hh_l0``, then
 ``_l1`` …) plus an optional output layer ``out.weight`` (O, H), ``out.bias``
 (O,) that gives the primer's y^t = softmax(W' h^t) (or W' h^t for regression).
 The per-layer arithmetic lives in ``cells/lstm.py``, ``cells/gru.py`` and
-``cells/rnn.py``; names and gate orders in ``notation``.
+``cells/rnn.py``; names and gate orders in ``notation``; PyTorch's and Keras's
+layouts in ``files/convert.py`` and weight files in ``files/``
+(``from_torch``, ``to_keras``, ``save`` … here only hand the work over).
 """
 from __future__ import annotations
 
@@ -19,17 +21,10 @@ from .cells import lstm as _lstm
 from .cells import rnn as _rnn
 from .cells.activations import softmax
 from .cells.trace import Override, Trace, frozen, make_layer
+from .files import convert, writer
 from .notation import CELL_KINDS, ROW_ORDER, SIGMOID_VALUES
 
 OUTPUT_KINDS = ("softmax", "linear")
-
-
-class WeightError(ValueError):
-    """Weights that do not fit a model: the message names expected and found."""
-
-
-def _shape_list(d):
-    return ", ".join(f"{k} {tuple(np.shape(v))}" for k, v in d.items()) or "nothing"
 
 
 def _later(pre_activations, X, args, h0, v, sq):
@@ -121,7 +116,7 @@ class Recurrent:
                 raise ValueError(f"output must be one of {OUTPUT_KINDS}, not {output!r}")
             p["out.weight"] = rng.uniform(-k, k, (int(output_size), H))
             p["out.bias"] = np.zeros(int(output_size))
-        model = cls._build(p, input_size, H, num_layers, nonlinearity, output if output_size else None)
+        model = cls.from_params(p, input_size, H, num_layers, nonlinearity, output if output_size else None)
         model._after_init(**kw)
         return model.astype(dtype)
 
@@ -129,12 +124,14 @@ class Recurrent:
         """Cell-specific initial values; only the LSTM has a forget gate to bias."""
 
     @classmethod
-    def _build(cls, params, input_size, hidden_size, num_layers, nonlinearity, output, meta=None):
+    def from_params(cls, params, input_size, hidden_size, num_layers, nonlinearity, output, meta=None):
+        """A model from a parameter dict in PyTorch's names, checking the settings (not the shapes)."""
         if cls.kind == "rnn":
             if nonlinearity not in ("tanh", "relu"):
                 raise ValueError(f"nonlinearity must be 'tanh' or 'relu', not {nonlinearity!r}")
         return cls(params, input_size, hidden_size, num_layers, nonlinearity, output, meta)
 
+    # ------------------------------------------------- PyTorch and Keras layouts
     @classmethod
     def from_torch(cls, state_dict, nonlinearity="tanh", output="softmax", meta=None):
         """Build from a PyTorch ``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` state dict.
@@ -142,67 +139,13 @@ class Recurrent:
         ``state_dict`` maps PyTorch's names to arrays (``.numpy()`` of each
         tensor). ``out.weight`` / ``out.bias`` (an ``nn.Linear`` after the
         recurrent layers) are taken as the output layer. Biases may be absent
-        (``bias=False``); they are then zero.
+        (``bias=False``); they are then zero. See ``files.convert.from_torch``.
         """
-        sd = {str(k): np.asarray(v) for k, v in state_dict.items()}
-        extra = [k for k in sd if k.startswith(("weight_hr", "weight_ih_l0_reverse")) or k.endswith("_reverse")]
-        if extra:
-            raise WeightError("projections (proj_size) and bidirectional layers are not supported; "
-                              f"found {', '.join(sorted(extra)[:4])}")
-        if "weight_hh_l0" not in sd or "weight_ih_l0" not in sd:
-            raise WeightError("expected PyTorch names weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 "
-                              f"(then _l1 …); found {_shape_list(sd)}")
-        whh = sd["weight_hh_l0"]
-        if whh.ndim != 2 or whh.shape[0] != cls.gates * whh.shape[1]:
-            raise WeightError(f"{cls.kind.upper()} expects weight_hh_l0 of shape ({cls.gates}·H, H); "
-                              f"found {tuple(whh.shape)}")
-        H = whh.shape[1]
-        if sd["weight_ih_l0"].ndim != 2:
-            raise WeightError(f"weight_ih_l0 must be 2-D ({cls.gates}·H, I); found {sd['weight_ih_l0'].shape}")
-        input_size = sd["weight_ih_l0"].shape[1]
-        num_layers = 0
-        while f"weight_ih_l{num_layers}" in sd:
-            num_layers += 1
-        dtype = np.result_type(*[v.dtype for v in sd.values()], np.float32)
-        if not np.issubdtype(dtype, np.floating):
-            raise WeightError(f"weights must be real floating-point numbers; found {dtype}")
-        p = {}
-        for k in range(num_layers):
-            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
-                key = f"{name}_l{k}"
-                if key in sd:
-                    p[key] = np.ascontiguousarray(sd[key], dtype=dtype)
-                elif name.startswith("bias"):
-                    p[key] = np.zeros(cls.gates * H, dtype)
-        if "out.weight" in sd:
-            p["out.weight"] = np.ascontiguousarray(sd["out.weight"], dtype=dtype)
-            p["out.bias"] = np.ascontiguousarray(sd.get("out.bias", np.zeros(sd["out.weight"].shape[0], dtype)),
-                                                 dtype=dtype)
-        model = cls._build(p, input_size, H, num_layers, nonlinearity,
-                           output if "out.weight" in p else None, meta)
-        model._check(p, sd)
-        return model
-
-    def _check(self, p, given):
-        want = self.expected_shapes()
-        missing = [k for k in want if k not in p]
-        wrong = [k for k in want if k in p and tuple(p[k].shape) != want[k]]
-        unknown = [k for k in given if k not in want]
-        if missing or wrong or unknown:
-            exp = ", ".join(f"{k} {v}" for k, v in want.items())
-            raise WeightError(f"these weights do not fit a {self.kind.upper()} with hidden size "
-                              f"{self.hidden_size}, input size {self.input_size} and "
-                              f"{self.num_layers} layer(s). Expected {exp}; found {_shape_list(given)}")
-        for k, v in p.items():
-            if not np.all(np.isfinite(v)):
-                raise WeightError(f"{k} holds NaN or infinite values")
+        return convert.from_torch(cls, state_dict, nonlinearity, output, meta)
 
     def to_torch(self):
         """The parameters as a PyTorch-named dict of NumPy arrays (copies)."""
-        return {k: v.copy() for k, v in self.params.items()}
-
-    # Keras: kernel (I, G·H), recurrent_kernel (H, G·H), bias (G·H,) or (2, 3H) for the GRU.
-    _keras_perm = None   # permutation from Keras's column blocks to PyTorch's row blocks
+        return convert.to_torch(self)
 
     @classmethod
     def from_keras(cls, kernel, recurrent_kernel, bias=None, nonlinearity="tanh", reset_after=True,
@@ -211,60 +154,14 @@ class Recurrent:
 
         Pass arrays for one layer, or lists of arrays (one per layer) for a
         stack. LSTM columns are i, f, c, o (PyTorch's order); GRU columns z, r,
-        h with ``reset_after=True`` and a bias of shape (2, 3H).
+        h with ``reset_after=True`` and a bias of shape (2, 3H). See
+        ``files.convert.from_keras``.
         """
-        ks = kernel if isinstance(kernel, (list, tuple)) else [kernel]
-        rs = recurrent_kernel if isinstance(recurrent_kernel, (list, tuple)) else [recurrent_kernel]
-        bs = bias if isinstance(bias, (list, tuple)) else [bias] * len(ks)
-        if not (len(ks) == len(rs) == len(bs)):
-            raise WeightError("give as many kernels, recurrent kernels and biases (one per layer)")
-        sd = {}
-        for k, (W, U, b) in enumerate(zip(ks, rs, bs)):
-            W, U = np.asarray(W), np.asarray(U)
-            if W.ndim != 2 or U.ndim != 2 or U.shape[1] != cls.gates * U.shape[0] or W.shape[1] != U.shape[1]:
-                raise WeightError(f"Keras {cls.kind.upper()} expects kernel (I, {cls.gates}·H) and "
-                                  f"recurrent_kernel (H, {cls.gates}·H); found {W.shape} and {U.shape}")
-            H = U.shape[0]
-            b_ih, b_hh = (np.asarray(v, dtype=np.result_type(W, U)) for v in cls._keras_bias_in(b, H, reset_after))
-            sd[f"weight_ih_l{k}"] = cls._keras_rows(W.T, H)
-            sd[f"weight_hh_l{k}"] = cls._keras_rows(U.T, H)
-            sd[f"bias_ih_l{k}"] = cls._keras_rows(b_ih, H)
-            sd[f"bias_hh_l{k}"] = cls._keras_rows(b_hh, H)
-        return cls.from_torch(sd, nonlinearity=nonlinearity, output=output or "softmax", meta=meta)
-
-    @classmethod
-    def _keras_rows(cls, a, H):
-        if cls._keras_perm is None:
-            return np.array(a)
-        blocks = [a[j * H:(j + 1) * H] for j in range(cls.gates)]
-        return np.concatenate([blocks[j] for j in cls._keras_perm])
-
-    @classmethod
-    def _keras_bias_in(cls, b, H, reset_after):
-        GH = cls.gates * H
-        if b is None:
-            return np.zeros(GH), np.zeros(GH)
-        b = np.asarray(b)
-        if b.shape != (GH,):
-            raise WeightError(f"Keras {cls.kind.upper()} expects a bias of shape ({GH},); found {b.shape}")
-        return b, np.zeros(GH)
+        return convert.from_keras(cls, kernel, recurrent_kernel, bias, nonlinearity, reset_after, output, meta)
 
     def to_keras(self):
         """Keras 3 weights: a list [kernel, recurrent_kernel, bias] per layer."""
-        H, out = self.hidden_size, []
-        inv = None if self._keras_perm is None else np.argsort(self._keras_perm)
-        for k in range(self.num_layers):
-            def cols(a):
-                if inv is None:
-                    return np.array(a)
-                blocks = [a[j * H:(j + 1) * H] for j in range(self.gates)]
-                return np.concatenate([blocks[j] for j in inv])
-            p = {n: self.params[f"{n}_l{k}"] for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
-            out.append([cols(p["weight_ih"]).T, cols(p["weight_hh"]).T, self._keras_bias_out(p, cols)])
-        return out
-
-    def _keras_bias_out(self, p, cols):
-        return cols(p["bias_ih"] + p["bias_hh"])
+        return convert.to_keras(self)
 
     # --------------------------------------------------------------- running
     def _prepare(self, xs, h0, c0):
@@ -438,9 +335,8 @@ class Recurrent:
     # ----------------------------------------------------------- weight files
     def save(self, path, naming="torch", meta=None):
         """Write the weights (and ``meta``, added to ``self.meta``) to ``.npz`` or
-        ``.safetensors``; see ``lstm_core.weights``."""
-        from .weights import save
-        save(self, path, naming=naming, meta=meta)
+        ``.safetensors``; see ``lstm_core.files.writer``."""
+        writer.save(self, path, naming=naming, meta=meta)
 
 
 def _check_sizes(input_size, hidden_size, num_layers):
@@ -458,7 +354,6 @@ class LSTM(Recurrent):
     gates = len(ROW_ORDER["lstm"])
     gate_names = ROW_ORDER["lstm"]
     kernel = _lstm
-    _keras_perm = None   # Keras's i, f, c, o is PyTorch's i, f, g, o
 
     def _after_init(self, forget_bias=1.0):
         """Set the forget gate's total bias (b_ih + b_hh) to ``forget_bias``.
@@ -482,24 +377,6 @@ class GRU(Recurrent):
     gates = len(ROW_ORDER["gru"])
     gate_names = ROW_ORDER["gru"]
     kernel = _gru
-    _keras_perm = (1, 0, 2)   # Keras z, r, h -> PyTorch r, z, n (and back)
-
-    @classmethod
-    def _keras_bias_in(cls, b, H, reset_after):
-        if not reset_after or (b is not None and np.ndim(b) == 1):
-            raise WeightError("a Keras GRU with reset_after=False applies the reset gate before the "
-                              "recurrent matrix; PyTorch's GRU (and this tool) applies it after, so "
-                              "there is no exact equivalent. Rebuild the layer with reset_after=True "
-                              "(the Keras default).")
-        if b is None:
-            return np.zeros(3 * H), np.zeros(3 * H)
-        b = np.asarray(b)
-        if b.shape != (2, 3 * H):
-            raise WeightError(f"Keras GRU expects a bias of shape (2, {3 * H}); found {b.shape}")
-        return b[0], b[1]
-
-    def _keras_bias_out(self, p, cols):
-        return np.stack([cols(p["bias_ih"]), cols(p["bias_hh"])])
 
 
 class RNN(Recurrent):

@@ -227,12 +227,7 @@ def _whole_steps(steps):
 
 def save_model(model, path):
     """Write ``model`` with its meta (vocab, task, note, latent) to ``path``."""
-    try:
-        from .weights import save
-    except ImportError:   # weights.py not there yet: a plain npz of the PyTorch names
-        np.savez(path, **model.to_torch(), __meta__=json.dumps(model.meta))
-        return
-    save(model, path, meta=model.meta)
+    model.save(path, meta=model.meta)
 
 
 # ---------------------------------------------------------------- command line

@@ -58,8 +58,8 @@ def test_upload_limit_is_small(config):
 
 
 def test_upload_limit_fits_the_weight_file_limit(config):
-    from lstm_core import weights
-    assert weights.MAX_BYTES <= config["server"]["maxUploadSize"] * 1024 * 1024 * 1.05
+    from lstm_core.files import MAX_BYTES
+    assert MAX_BYTES <= config["server"]["maxUploadSize"] * 1024 * 1024 * 1.05
 
 
 def test_headless_and_no_development_mode(config):

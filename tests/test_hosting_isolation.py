@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import lstm_core
-from lstm_core import weights
+from lstm_core.files import writer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,7 +35,7 @@ def clean(at):
 
 def upload_bytes(cell, hidden, seed, vocab):
     model = lstm_core.CELLS[cell].init(len(vocab), hidden, seed=seed)
-    return weights.dumps(model, "npz", meta={"vocab": list(vocab)})
+    return writer.dumps(model, "npz", meta={"vocab": list(vocab)})
 
 
 def test_two_sessions_with_different_sequences_and_models():

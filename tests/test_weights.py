@@ -7,8 +7,8 @@ import pytest
 
 import lstm_core
 from lstm_core import WeightError
-from lstm_core import safetensors_io as st
-from lstm_core import weights as W
+from lstm_core.files import convert, reader, writer
+from lstm_core.files import safetensors as st
 
 CLASSES = {"lstm": lstm_core.LSTM, "gru": lstm_core.GRU, "rnn": lstm_core.RNN}
 X = np.random.default_rng(7).normal(size=(5, 3))
@@ -57,40 +57,40 @@ def test_round_trip(tmp_path, fmt, kind, naming, layers, out, dtype):
 def test_relu_rnn_and_linear_output_survive():
     m = make("rnn", 2, "linear", nonlinearity="relu")
     for fmt in ("npz", "safetensors"):
-        back = W.load(W.dumps(m, fmt))
+        back = reader.load(writer.dumps(m, fmt))
         assert back.nonlinearity == "relu" and back.output == "linear"
         same_model(m, back)
 
 
 def test_sources_bytes_filelike_upload_and_path(tmp_path):
     m = make("gru", 1, "softmax")
-    data = W.dumps(m, "safetensors")
+    data = writer.dumps(m, "safetensors")
     (tmp_path / "w.safetensors").write_bytes(data)
-    same_model(m, W.load(str(tmp_path / "w.safetensors")))
-    same_model(m, W.load(data, name="w.safetensors"))
-    same_model(m, W.load(io.BytesIO(data)))
-    same_model(m, W.load(bytearray(data)))
+    same_model(m, reader.load(str(tmp_path / "w.safetensors")))
+    same_model(m, reader.load(data, name="w.safetensors"))
+    same_model(m, reader.load(io.BytesIO(data)))
+    same_model(m, reader.load(bytearray(data)))
     from streamlit.proto.Common_pb2 import FileURLs
     from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
     up = UploadedFile(UploadedFileRec("id", "w.safetensors", "application/octet-stream", data), FileURLs())
-    same_model(m, W.load(up))
+    same_model(m, reader.load(up))
 
 
 def test_extra_meta_argument_and_reserved_keys():
     m = make("lstm")
-    back = W.load(W.dumps(m, meta={"task": "parity", "cell": "gru"}))   # the cell comes from the model
+    back = reader.load(writer.dumps(m, meta={"task": "parity", "cell": "gru"}))   # the cell comes from the model
     assert back.meta["task"] == "parity" and back.kind == "lstm" and "cell" not in back.meta
 
 
 def test_npz_interoperates_with_numpy(tmp_path):
     m = make("lstm", 2, "softmax", np.float32)
-    with np.load(io.BytesIO(W.dumps(m)), allow_pickle=False) as z:   # ours, read by numpy
+    with np.load(io.BytesIO(writer.dumps(m)), allow_pickle=False) as z:   # ours, read by numpy
         assert json.loads(str(z["__meta__"]))["vocab"] == ["a", "b", "猫"]
         for k, v in m.params.items():
             assert np.array_equal(z[k], v)
     buf = io.BytesIO()                                                  # numpy's, read by us
     np.savez_compressed(buf, **m.to_torch(), __meta__=json.dumps({"output": "softmax"}))  # as docs/weights.md says
-    back = W.load(buf.getvalue())
+    back = reader.load(buf.getvalue())
     assert back.meta == {} and np.array_equal(back.params["weight_hh_l1"], m.params["weight_hh_l1"])
 
 
@@ -98,7 +98,7 @@ def test_fortran_order_and_big_endian_arrays_are_read_correctly():
     m = make("rnn")
     buf = io.BytesIO()
     np.savez(buf, **{k: np.asfortranarray(v).astype(">f8") for k, v in m.to_torch().items()})
-    back = W.load(buf.getvalue())
+    back = reader.load(buf.getvalue())
     for k, v in m.params.items():
         assert np.array_equal(back.params[k], v) and back.params[k].dtype == np.float64
 
@@ -106,21 +106,21 @@ def test_fortran_order_and_big_endian_arrays_are_read_correctly():
 def test_safetensors_interoperates_with_the_reference_package():
     sn = pytest.importorskip("safetensors.numpy")
     m = make("lstm", 2, "linear")
-    ours = W.dumps(m, "safetensors")
+    ours = writer.dumps(m, "safetensors")
     theirs = sn.load(ours)                                   # ours, read by the package
     for k, v in m.params.items():
         assert np.array_equal(theirs[k], v)
-    blob = sn.save(m.to_torch(), metadata={"lstm_explorer": W.meta_json(m)})   # theirs, read by us
-    same_model(m, W.load(blob))
+    blob = sn.save(m.to_torch(), metadata={"lstm_explorer": writer.meta_json(m)})   # theirs, read by us
+    same_model(m, reader.load(blob))
     arrays, meta = st.read(blob)
     assert meta["lstm_explorer"] and set(arrays) == set(m.params)
     for fmt in ("npz", "safetensors"):   # the raw arrays are writable copies, not views of the file
-        assert all(a.flags.writeable for a in W.read(W.dumps(m, fmt))[0].values())
+        assert all(a.flags.writeable for a in reader.read(writer.dumps(m, fmt))[0].values())
 
 
 def test_float16_is_widened_to_float32():
     m = make("gru")
-    back = W.load(st.write({k: v.astype(np.float16) for k, v in m.to_torch().items()}))
+    back = reader.load(st.write({k: v.astype(np.float16) for k, v in m.to_torch().items()}))
     assert back.dtype == np.float32
     np.testing.assert_allclose(back.params["weight_hh_l0"], m.params["weight_hh_l0"], atol=1e-3)
 
@@ -135,59 +135,59 @@ def test_bf16_is_widened_to_float32():
         blob += raw
         arrays[k] = v
     text = json.dumps(header).encode()
-    back = W.load(len(text).to_bytes(8, "little") + text + blob)
+    back = reader.load(len(text).to_bytes(8, "little") + text + blob)
     assert back.dtype == np.float32
     np.testing.assert_allclose(back.params["weight_ih_l0"], arrays["weight_ih_l0"], rtol=1e-2)
 
 
 # ------------------------------------------------------------------ naming variants
 def keras_dict(m, prefix=""):
-    return {prefix + k: v for k, v in W.named_arrays(m, "keras").items()}
+    return {prefix + k: v for k, v in convert.named_arrays(m, "keras").items()}
 
 
 def test_keras_names_with_a_model_prefix_and_keras2_suffix():
     m = make("lstm", 2, "softmax")
     a = keras_dict(m, "sequential/")
     assert "sequential/lstm_1/lstm_cell/recurrent_kernel" in a
-    same_model(m, W.build(a, {"vocab": m.meta["vocab"], "task": "copy", "note": m.meta["note"]}), exact=False)
-    same_model(m, W.build({k + ":0": v for k, v in a.items()}, dict(m.meta)), exact=False)
+    same_model(m, reader.build(a, {"vocab": m.meta["vocab"], "task": "copy", "note": m.meta["note"]}), exact=False)
+    same_model(m, reader.build({k + ":0": v for k, v in a.items()}, dict(m.meta)), exact=False)
 
 
 def test_keras_single_layer_without_prefix():
     m = make("gru")
     (K, R, b), = m.to_keras()
-    same_model(m, W.build({"kernel": K, "recurrent_kernel": R, "bias": b}, dict(m.meta)))
+    same_model(m, reader.build({"kernel": K, "recurrent_kernel": R, "bias": b}, dict(m.meta)))
 
 
 def test_keras_gru_reset_after_false_is_refused_with_a_reason():
     m = make("gru")
     (K, R, _), = m.to_keras()
     with pytest.raises(WeightError, match="reset_after"):
-        W.build({"gru/gru_cell/kernel": K, "gru/gru_cell/recurrent_kernel": R, "gru/gru_cell/bias": np.zeros(12)})
+        reader.build({"gru/gru_cell/kernel": K, "gru/gru_cell/recurrent_kernel": R, "gru/gru_cell/bias": np.zeros(12)})
 
 
 def test_keras_bidirectional_and_mixed_cells_are_refused():
-    a = W.named_arrays(make("lstm"), "keras")
+    a = convert.named_arrays(make("lstm"), "keras")
     bi = {**{k.replace("lstm/", "bidirectional/forward_lstm/"): v for k, v in a.items()},
           **{k.replace("lstm/", "bidirectional/backward_lstm/"): v for k, v in a.items()}}
     with pytest.raises(WeightError, match="bidirectional"):
-        W.build(bi)
-    g = W.named_arrays(CLASSES["gru"].init(4, 4), "keras")
+        reader.build(bi)
+    g = convert.named_arrays(CLASSES["gru"].init(4, 4), "keras")
     with pytest.raises(WeightError, match="mix"):
-        W.build({**a, **g})
+        reader.build({**a, **g})
 
 
 def test_torch_module_prefix_and_a_named_linear_head():
     m = make("lstm", 2, "softmax")
     sd = {("fc." + k[4:] if k.startswith("out.") else "lstm." + k): v for k, v in m.to_torch().items()}
-    back = W.build(sd, dict(m.meta))
+    back = reader.build(sd, dict(m.meta))
     same_model(m, back)
 
 
 def test_torch_bias_false_is_accepted():
     m = make("rnn", 2)
     sd = {k: v for k, v in m.to_torch().items() if not k.startswith("bias")}
-    back = W.build(sd)
+    back = reader.build(sd)
     assert np.all(back.params["bias_ih_l1"] == 0)
 
 
@@ -196,41 +196,41 @@ def test_mismatched_shapes_name_expected_and_found():
     sd = make("lstm", 2).to_torch()
     sd["weight_ih_l1"] = np.zeros((16, 5))
     with pytest.raises(WeightError) as e:
-        W.build(sd)
+        reader.build(sd)
     msg = str(e.value)
     assert "weight_ih_l1 (16, 4)" in msg and "weight_ih_l1 (16, 5)" in msg and "xpected" in msg
 
 
 def test_unknown_names_and_unknown_cell_shapes():
     with pytest.raises(WeightError, match="weight_ih_l0.*found encoder.weight"):
-        W.build({"encoder.weight": np.zeros((3, 3))})
+        reader.build({"encoder.weight": np.zeros((3, 3))})
     with pytest.raises(WeightError, match=r"\(5, 2\).*\(4H, H\)"):
-        W.build({"weight_ih_l0": np.zeros((5, 2)), "weight_hh_l0": np.zeros((5, 2))})
+        reader.build({"weight_ih_l0": np.zeros((5, 2)), "weight_hh_l0": np.zeros((5, 2))})
     sd = make("lstm").to_torch()
     sd["decoder.weight"], sd["other.weight"] = np.zeros((2, 4)), np.zeros((2, 4))
     with pytest.raises(WeightError, match="decoder.weight"):
-        W.build(sd)
+        reader.build(sd)
     with pytest.raises(WeightError, match="several recurrent modules"):
-        W.build({**{"a." + k: v for k, v in make().to_torch().items()},
+        reader.build({**{"a." + k: v for k, v in make().to_torch().items()},
                  **{"b." + k: v for k, v in make().to_torch().items()}})
 
 
 def test_metadata_is_checked():
     sd = make("lstm").to_torch()
     with pytest.raises(WeightError, match="shapes are those of a LSTM"):
-        W.build(sd, {"cell": "gru"})
+        reader.build(sd, {"cell": "gru"})
     for bad in ('{"output": "sigmoid"}', '{"nonlinearity": "gelu"}', '{"vocab": "abc"}', "[1, 2]", "{oops"):
         with pytest.raises(WeightError):
-            W.parse_meta(bad)
+            reader.parse_meta(bad)
     with pytest.raises(WeightError, match="plain JSON"):
-        W.dumps(make("lstm"), meta={"f": object()})
+        writer.dumps(make("lstm"), meta={"f": object()})
 
 
 def test_save_refuses_unknown_suffix_and_naming(tmp_path):
     with pytest.raises(ValueError):
         make().save(tmp_path / "m.pt")
     with pytest.raises(ValueError):
-        W.named_arrays(make(), "jax")
+        convert.named_arrays(make(), "jax")
 
 
 # ---------------------------------------------------------- files made by PyTorch itself
@@ -255,7 +255,7 @@ def test_files_written_from_live_torch_models(tmp_path, kind, how):
         from safetensors.torch import save_file
         save_file(net.state_dict(), str(path))
     meta = {"nonlinearity": "relu"} if kind == "rnn" else None
-    m = lstm_core.load(path) if meta is None else W.build(W.read(path)[0], meta)
+    m = lstm_core.load(path) if meta is None else reader.build(reader.read(path)[0], meta)
     assert m.kind == kind and m.num_layers == 2 and m.dtype == np.float64
     x = np.random.default_rng(0).normal(size=(9, 3))
     with torch.no_grad():

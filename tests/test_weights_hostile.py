@@ -19,13 +19,13 @@ from hypothesis import strategies as hs
 
 import lstm_core
 from lstm_core import WeightError
-from lstm_core import safetensors_io as st
-from lstm_core import weights as W
+from lstm_core.files import reader, writer
+from lstm_core.files import safetensors as st
 
 GOOD = lstm_core.LSTM.init(3, 4, num_layers=2, output_size=3, seed=0)
 GOOD.meta["vocab"] = ["a", "b", "c"]
-GOOD_NPZ = W.dumps(GOOD, "npz")
-GOOD_ST = W.dumps(GOOD, "safetensors")
+GOOD_NPZ = writer.dumps(GOOD, "npz")
+GOOD_ST = writer.dumps(GOOD, "safetensors")
 
 
 # ------------------------------------------------------------------ builders
@@ -105,7 +105,7 @@ def patch_zip_method(data, method):
 
 def refused(data, *fragments, **kw):
     with pytest.raises(WeightError) as e:
-        W.load(data, **kw)
+        reader.load(data, **kw)
     msg = str(e.value)
     for f in fragments:
         assert f.lower() in msg.lower(), msg
@@ -187,7 +187,7 @@ def test_zip_bombs_are_refused_by_declared_size_and_by_lies():
 
 
 def test_too_many_arrays():
-    many = zipped({f"a{i}.npy": npy("<f4", (1,), b"\0" * 4) for i in range(W.MAX_ARRAYS + 1)})
+    many = zipped({f"a{i}.npy": npy("<f4", (1,), b"\0" * 4) for i in range(reader.MAX_ARRAYS + 1)})
     refused(many, "at most 128 arrays")
     b = bytearray(GOOD_NPZ)          # an end record that claims 65535 entries
     i = b.rfind(b"PK\x05\x06")
@@ -262,8 +262,8 @@ def test_lying_safetensors(data, fragment):
 
 
 def test_safetensors_too_many_tensors_and_no_recurrent_weights():
-    header = {f"t{i}": st_tensor((1,), 4 * i, 4 * i + 4) for i in range(W.MAX_ARRAYS + 1)}
-    refused(safetensors(header, b"\0" * 4 * (W.MAX_ARRAYS + 1)), "at most 128")
+    header = {f"t{i}": st_tensor((1,), 4 * i, 4 * i + 4) for i in range(reader.MAX_ARRAYS + 1)}
+    refused(safetensors(header, b"\0" * 4 * (reader.MAX_ARRAYS + 1)), "at most 128")
     refused(safetensors({}), "no recurrent weights", "weight_ih_l0", "recurrent_kernel")
 
 
@@ -273,7 +273,7 @@ def test_files_past_the_size_limit(tmp_path):
     refused(io.BytesIO(GOOD_ST), "limit", max_bytes=1000)
     big = tmp_path / "big.npz"
     with open(big, "wb") as f:
-        f.seek(W.MAX_BYTES)
+        f.seek(reader.MAX_BYTES)
         f.write(b"\0")
     refused(big, "larger than the limit of 20,000,000")
     refused(tmp_path / "missing.npz", "cannot read")
@@ -284,7 +284,7 @@ def test_files_past_the_size_limit(tmp_path):
 # ------------------------------------------------------------------ fuzzing
 def _load_or_refuse(data):
     try:
-        m = W.load(data)
+        m = reader.load(data)
     except WeightError as e:
         assert str(e)
         return None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lstm_core import units as unit_finder
-from lstm_core import weights
+from lstm_core.files import writer
 from lstm_core.notation import CELL_KINDS
 from lstm_core.tasks import TASKS, make_task
 from lstm_core.train import Trainer
@@ -165,7 +165,7 @@ class Job:
                        "tolerance": getattr(task, "tolerance", None)}
 
     def npz(self) -> bytes:
-        return weights.dumps(self.trainer.model)
+        return writer.dumps(self.trainer.model)
 
 
 # ------------------------------------------------------------------ page helpers

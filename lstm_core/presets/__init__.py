@@ -12,6 +12,8 @@ Rebuild them all (about ten minutes on two cores) with::
 import json
 from pathlib import Path
 
+from ..files import reader
+
 HERE = Path(__file__).parent
 MANIFEST = HERE / "presets.json"
 
@@ -36,5 +38,5 @@ def path(name):
 
 
 def load(name):
-    from .. import load as _load
-    return _load(path(name))
+    """The preset ``name`` as a model (``lstm_core.load`` of its file)."""
+    return reader.load(path(name))

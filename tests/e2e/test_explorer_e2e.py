@@ -176,7 +176,7 @@ def test_click_a_token_to_jump_to_its_step(server, page, shots):
 
 def test_upload_a_weight_file_and_a_bad_one(server, page, shots, tmp_path):
     import lstm_core
-    from lstm_core.weights import save
+    from lstm_core.files.writer import save
     good = tmp_path / "tiny_gru.safetensors"
     save(lstm_core.GRU.init(16, 5, seed=1), good)
     bad = tmp_path / "notes.npz"

@@ -1,36 +1,12 @@
-"""Weight files: read and write ``.npz`` and ``.safetensors``, in PyTorch or Keras naming.
+"""A weight file (a path, bytes or an upload) → checked arrays → a model.
 
-    model = lstm_core.load("my_lstm.npz")            # or .safetensors, bytes, an upload
-    model.save("copy.safetensors", naming="keras")
+    model = reader.load("my_lstm.npz")     # = lstm_core.load; or .safetensors, bytes, an upload
+    arrays, meta, fmt = reader.read(data)  # checked, but not yet a model
+    model = reader.build(arrays, meta)
 
-What a file may hold
---------------------
-* PyTorch names, as ``nn.LSTM/GRU/RNN.state_dict()`` gives them:
-  ``weight_ih_l0`` (G·H, I), ``weight_hh_l0`` (G·H, H), ``bias_ih_l0``,
-  ``bias_hh_l0`` (G·H,), then ``_l1`` …; optionally ``out.weight`` (O, H)
-  and ``out.bias`` (O,). A module prefix is allowed (``lstm.weight_ih_l0``),
-  and then one other linear layer (``fc.weight``, ``fc.bias``) is the output.
-* Keras 3 names, as ``{w.path: w.numpy() for w in model.weights}`` gives
-  them: ``…/kernel`` (I, G·H), ``…/recurrent_kernel`` (H, G·H), ``…/bias``;
-  each distinct prefix is a layer, stacked in order of appearance; a group
-  with ``kernel`` and ``bias`` but no ``recurrent_kernel`` (a Dense) is the
-  output layer, ``kernel`` (H, O).
-* G, the number of row blocks, tells the cell: weight_hh (4H, H) is an LSTM,
-  (3H, H) a GRU, (H, H) a plain RNN.
-* Metadata (optional): a JSON object, in ``.npz`` as a 0-d unicode array
-  under ``__meta__``, in ``.safetensors`` as ``__metadata__["lstm_explorer"]``.
-  ``nonlinearity`` ("tanh"/"relu", RNN) and ``output`` ("softmax"/"linear")
-  set the model; ``cell`` is checked against the shapes; every other key
-  (``vocab``: list of str, ``task``, ``note`` …) goes to ``model.meta``.
-
-Safety
-------
-Files may come from strangers (the hosted demo takes uploads). Nothing is
-unpickled or executed; every size is checked from the headers *before* any
-array is allocated: the file (``max_bytes``), the zip's declared member sizes,
-each .npy header's dtype and element count, the safetensors JSON header and
-offsets. Anything wrong raises ``WeightError`` (a ValueError) whose message
-says what was found and what is allowed.
+What a file may hold, and how it is checked, is described in ``lstm_core.files``.
+Anything wrong raises ``WeightError`` (a ValueError) whose message says what
+was found and what is allowed.
 """
 from __future__ import annotations
 
@@ -38,7 +14,6 @@ import io
 import json
 import math
 import os
-import re
 import struct
 import zipfile
 import zlib
@@ -46,20 +21,23 @@ import zlib
 import numpy as np
 from numpy.lib import format as npy
 
-from . import safetensors_io
-from .models import CELLS, WeightError
-
-MAX_BYTES = 20_000_000      # default limit on the file and on the arrays it declares
-MAX_ARRAYS = 128            # 16 layers × 4 + output + metadata fits with room to spare
-MAX_META = 1_000_000        # bytes of metadata JSON
-MAX_HIDDEN, MAX_LAYERS, MAX_INPUT = 4096, 16, 100_000
-META_KEY = "__meta__"                 # npz member holding the metadata JSON
-SAFETENSORS_META_KEY = "lstm_explorer"  # key inside safetensors' __metadata__
-RESERVED = ("cell", "nonlinearity", "output")
-KERAS_LAYER = {"lstm": ("lstm", "lstm_cell"), "gru": ("gru", "gru_cell"), "rnn": ("simple_rnn", "simple_rnn_cell")}
-_BLOCKS = {4: "lstm", 3: "gru", 1: "rnn"}
-_TORCH_LEAF = re.compile(r"(weight|bias)_(ih|hh)_l\d+")
-ALLOWED = "float16, float32 or float64"
+from ..errors import WeightError
+from ..models import CELLS
+from ..notation import CELL_KINDS
+from . import (
+    ALLOWED,
+    MAX_ARRAYS,
+    MAX_BYTES,
+    MAX_HIDDEN,
+    MAX_INPUT,
+    MAX_LAYERS,
+    MAX_META,
+    META_KEY,
+    RESERVED,
+    SAFETENSORS_META_KEY,
+    safetensors,
+)
+from .convert import kind_from, split_keras, split_torch
 
 
 # ============================================================== reading bytes
@@ -224,7 +202,7 @@ def read_npz(data, max_bytes=MAX_BYTES):
 
 def read_safetensors(data, max_bytes=MAX_BYTES):
     """({key: array}, metadata JSON text or None) from the bytes of a .safetensors file."""
-    tensors, meta, start = safetensors_io.read_header(data)
+    tensors, meta, start = safetensors.read_header(data)
     if len(tensors) > MAX_ARRAYS:
         raise WeightError(f"the file holds {len(tensors)} tensors; at most {MAX_ARRAYS} are allowed")
     total = sum(e - b for _, _, b, e in tensors.values())
@@ -233,7 +211,7 @@ def read_safetensors(data, max_bytes=MAX_BYTES):
     text = meta.get(SAFETENSORS_META_KEY)
     if text is not None and len(text) > MAX_META:
         raise WeightError(f"the metadata takes {len(text):,} characters; at most {MAX_META:,} are allowed")
-    return {k: safetensors_io.decode(data, *v, start) for k, v in tensors.items()}, text
+    return {k: safetensors.decode(data, *v, start) for k, v in tensors.items()}, text
 
 
 def parse_meta(text):
@@ -246,7 +224,8 @@ def parse_meta(text):
         raise WeightError(f"the metadata is not valid JSON ({type(e).__name__}: {str(e)[:120]})") from None
     if not isinstance(info, dict):
         raise WeightError(f"the metadata must be a JSON object; found {type(info).__name__}")
-    checks = {"cell": (None, *CELLS), "nonlinearity": (None, "tanh", "relu"), "output": (None, "softmax", "linear")}
+    checks = {"cell": (None, *CELL_KINDS), "nonlinearity": (None, "tanh", "relu"),
+              "output": (None, "softmax", "linear")}
     for k, allowed in checks.items():
         if k in info and info[k] not in allowed:
             raise WeightError(f"metadata {k!r} is {str(info[k])[:40]!r}; allowed: "
@@ -292,70 +271,11 @@ def _expected_names():
             "dense/bias)")
 
 
-def _kind_from(rec_shape, cols_are_blocks, where):
-    """Cell kind from the recurrent matrix: torch (G·H, H), keras (H, G·H)."""
-    if len(rec_shape) == 2 and min(rec_shape) > 0:
-        rows, cols = rec_shape if not cols_are_blocks else rec_shape[::-1]
-        if rows % cols == 0 and rows // cols in _BLOCKS:
-            return _BLOCKS[rows // cols]
-    want = "(4H, H) for an LSTM, (3H, H) for a GRU or (H, H) for a plain RNN"
-    if cols_are_blocks:
-        want = "(H, 4H) for an LSTM, (H, 3H) for a GRU or (H, H) for a plain RNN"
-    raise WeightError(f"{where} has shape {tuple(rec_shape)}; expected {want}")
-
-
 def _check_sizes(H, I, L):
     limits = (("hidden size", H, MAX_HIDDEN), ("input size", I, MAX_INPUT), ("number of layers", L, MAX_LAYERS))
     for what, v, hi in limits:
         if not 1 <= v <= hi:
             raise WeightError(f"the {what} is {v}; this tool runs 1 to {hi}")
-
-
-def _split_torch(arrays):
-    """PyTorch names -> (recurrent dict with bare names, output dict with out.*, leftovers)."""
-    prefixes = [k[:-len("weight_hh_l0")] for k in arrays if k.endswith("weight_hh_l0")]
-    if len(prefixes) > 1:
-        raise WeightError(f"the file holds several recurrent modules ({', '.join(p or '(none)' for p in prefixes)}); "
-                          "save one at a time")
-    p = prefixes[0]
-    rec, rest = {}, {}
-    for k, v in arrays.items():
-        if k.startswith(p) and _TORCH_LEAF.fullmatch(k[len(p):]):
-            rec[k[len(p):]] = v
-        else:
-            rest[k] = v
-    out = {}
-    mods = {k.rsplit(".", 1)[0] for k in rest if k.endswith((".weight", ".bias"))}
-    if len(mods) == 1 and len(rest) <= 2 and (mod := mods.pop()) + ".weight" in rest:
-        out["out.weight"] = rest.pop(mod + ".weight")
-        if mod + ".bias" in rest:
-            out["out.bias"] = rest.pop(mod + ".bias")
-    return rec, out, rest
-
-
-def _split_keras(arrays):
-    """Keras names -> (recurrent groups in order, dense group or None, leftovers)."""
-    groups = {}
-    for k, v in arrays.items():
-        key = k[:-2] if k.endswith(":0") else k
-        prefix, _, leaf = key.rpartition("/")
-        groups.setdefault(prefix, {})[leaf] = (k, v)
-    rec, dense, rest = [], [], {}
-    for prefix, g in groups.items():
-        leaves = set(g)
-        if "recurrent_kernel" in leaves and leaves <= {"kernel", "recurrent_kernel", "bias"}:
-            if "backward" in prefix.lower():
-                raise WeightError(f"{prefix!r} looks like the backward half of a bidirectional layer; "
-                                  "bidirectional layers are not supported")
-            rec.append((prefix, {leaf: v for leaf, (_, v) in g.items()}))
-        elif leaves in ({"kernel", "bias"}, {"kernel"}):
-            dense.append((prefix, {leaf: v for leaf, (_, v) in g.items()}))
-        else:
-            rest.update({k: v for k, v in g.values()})
-    if len(dense) > 1:
-        raise WeightError(f"found {len(dense)} dense layers ({', '.join(p for p, _ in dense)}); "
-                          "at most one, the output layer, is allowed")
-    return rec, (dense[0][1] if dense else None), rest
 
 
 def build(arrays, meta=None):
@@ -392,8 +312,8 @@ def build(arrays, meta=None):
 
 
 def _build_torch(arrays, opts):
-    rec, out, rest = _split_torch(arrays)
-    kind = _kind_from(np.shape(rec["weight_hh_l0"]), False, "weight_hh_l0")
+    rec, out, rest = split_torch(arrays)
+    kind = kind_from(np.shape(rec["weight_hh_l0"]), False, "weight_hh_l0")
     H = rec["weight_hh_l0"].shape[1]
     w_ih = rec.get("weight_ih_l0")
     I = w_ih.shape[1] if w_ih is not None and w_ih.ndim == 2 else 1
@@ -402,11 +322,11 @@ def _build_torch(arrays, opts):
 
 
 def _build_keras(arrays, opts):
-    rec, dense, rest = _split_keras(arrays)
+    rec, dense, rest = split_keras(arrays)
     if rest:
         raise WeightError(f"these Keras weights are not part of a recurrent or dense layer: {_found(rest)}; "
                           f"expected {_expected_names()}")
-    kinds = [_kind_from(np.shape(g["recurrent_kernel"]), True, f"{p + '/' if p else ''}recurrent_kernel")
+    kinds = [kind_from(np.shape(g["recurrent_kernel"]), True, f"{p + '/' if p else ''}recurrent_kernel")
              for p, g in rec]
     if len(set(kinds)) > 1:
         raise WeightError(f"the layers mix cells ({', '.join(kinds)}); one kind per model")
@@ -428,56 +348,3 @@ def _build_keras(arrays, opts):
         sd["out.bias"] = dense.get("bias", np.zeros(K.shape[-1], K.dtype))
         model = cls.from_torch(sd, **opts)
     return model if model.dtype == dtype else model.astype(dtype)
-
-
-# ==================================================================== writing
-def named_arrays(model, naming="torch"):
-    """The model's weights under PyTorch or Keras 3 names (see the module doc)."""
-    if naming == "torch":
-        return model.to_torch()
-    if naming != "keras":
-        raise ValueError(f"naming must be 'torch' or 'keras', not {naming!r}")
-    base, cell = KERAS_LAYER[model.kind]
-    out = {}
-    for k, (W, U, b) in enumerate(model.to_keras()):
-        prefix = f"{base}_{k}" if k else base
-        out.update({f"{prefix}/{cell}/kernel": W, f"{prefix}/{cell}/recurrent_kernel": U, f"{prefix}/{cell}/bias": b})
-    if model.output:
-        out["dense/kernel"] = model.params["out.weight"].T.copy()
-        out["dense/bias"] = model.params["out.bias"].copy()
-    return out
-
-
-def meta_json(model, meta=None):
-    """The metadata object written with the weights: model.meta, ``meta``, then cell facts."""
-    info = {**model.meta, **(meta or {}),
-            "cell": model.kind, "nonlinearity": model.nonlinearity, "output": model.output}
-    try:
-        return json.dumps(info, ensure_ascii=False)
-    except (TypeError, ValueError) as e:
-        raise WeightError(f"metadata must be plain JSON (str, numbers, lists, dicts): {e}") from None
-
-
-def dumps(model, format="npz", naming="torch", meta=None):
-    """The bytes of a weight file (for a download button); format 'npz' or 'safetensors'."""
-    arrays, text = named_arrays(model, naming), meta_json(model, meta)
-    if format == "safetensors":
-        return safetensors_io.write(arrays, {SAFETENSORS_META_KEY: text})
-    if format != "npz":
-        raise ValueError(f"format must be 'npz' or 'safetensors', not {format!r}")
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
-        for key, a in {**arrays, META_KEY: np.array(text)}.items():
-            with zf.open(key + ".npy", "w") as f:
-                npy.write_array(f, np.asarray(a), allow_pickle=False)
-    return buf.getvalue()
-
-
-def save(model, path, naming="torch", meta=None):
-    """Write ``model`` to ``path``; the suffix (.npz or .safetensors) picks the format."""
-    suffix = os.fspath(path).rsplit(".", 1)[-1].lower()
-    if suffix not in ("npz", "safetensors"):
-        raise ValueError(f"save to a .npz or .safetensors path, not {os.fspath(path)!r}")
-    data = dumps(model, suffix, naming, meta)
-    with open(path, "wb") as f:
-        f.write(data)

@@ -22,7 +22,7 @@ import struct
 
 import numpy as np
 
-from .models import WeightError
+from ..errors import WeightError
 
 # dtype code -> NumPy dtype (little-endian). BF16 is widened to float32 on read.
 DTYPES = {"F16": np.dtype("<f2"), "F32": np.dtype("<f4"), "F64": np.dtype("<f8"), "BF16": np.dtype("<u2")}
