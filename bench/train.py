@@ -22,11 +22,11 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from lstm_core import losses  # noqa: E402
 from lstm_core.models import CELLS  # noqa: E402
-from lstm_core.optim import Adam, clip_by_global_norm  # noqa: E402
-from lstm_core.tasks import make_task  # noqa: E402
-from lstm_core.train import Trainer, blas_threads  # noqa: E402
+from lstm_core.training import losses  # noqa: E402
+from lstm_core.training.optim import Adam, clip_by_global_norm  # noqa: E402
+from lstm_core.training.tasks import make_task  # noqa: E402
+from lstm_core.training.trainer import Trainer, blas_threads  # noqa: E402
 
 T, B, H, I, O = 50, 32, 64, 16, 16
 

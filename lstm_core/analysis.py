@@ -2,7 +2,8 @@
 
 Pure NumPy on top of ``model.forward`` / ``model.backward``. Shapes: T steps,
 I inputs, H units. Every function takes one sequence ``xs`` of shape (T, I)
-and measures the top layer.
+and measures the top layer. Nothing here trains: the experiments that train
+a model to measure it (recall against the gap) are ``lstm_core.training.experiments``.
 
     >>> import numpy as np, lstm_core
     >>> from lstm_core import analysis
@@ -15,9 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import models
+from .models import CELLS, LSTM
+from .notation import CELL_KINDS, ROW_ORDER, SIGMOID_VALUES, TRACE_VALUES
 
-SATURATION_GATES = {"lstm": ("forget", "input", "output"), "gru": ("reset", "update"), "rnn": ()}
+# the gates (sigmoid values) of each cell, in trace order: LSTM forget, input, output; GRU reset, update
+SATURATION_GATES = {k: tuple(n for n in TRACE_VALUES[k] if n in SIGMOID_VALUES) for k in CELL_KINDS}
 
 
 # ------------------------------------------------------------ gradient flow
@@ -205,7 +208,7 @@ def compare_cells(input_size, hidden_size, seed, xs, weight_scale=1.0, forget_bi
     out = {}
     for kind in kinds:
         kw = {"forget_bias": forget_bias} if kind == "lstm" else {}
-        model = models.CELLS[kind].init(input_size, hidden_size, seed=seed, output_size=output_size, **kw)
+        model = CELLS[kind].init(input_size, hidden_size, seed=seed, output_size=output_size, **kw)
         trace = model.forward(xs)
         out[kind] = {
             "model": model, "trace": trace,
@@ -241,41 +244,6 @@ def intervention_effect(model, xs, overrides):
     return out
 
 
-# ------------------------------------------------------------ recall vs gap
-def recall_accuracy_vs_gap(gaps=(5, 15, 30, 60), kinds=("rnn", "gru", "lstm"), hidden=16, steps=800,
-                           seed=0, symbols=4, forget_bias=2.0, lr=1e-2, batch=32, max_seconds=None,
-                           progress=None):
-    """A quick run: train each cell on the recall task at each gap, then test it.
-
-    Task (``lstm_core.tasks.Recall``): one of ``symbols`` letters, ``gap``
-    dots, then "?"; the answer at "?" is the letter (chance = 1/symbols).
-    For every (kind, gap) a fresh model (same ``hidden`` and ``seed``) is
-    trained for ``steps`` Adam steps of ``batch`` sequences (``lstm_core.train.
-    Trainer``; at most ``max_seconds`` each), then its accuracy is measured on
-    512 held-out sequences. One seed and a short run: the curve shows a trend,
-    not a benchmark. ``progress(done, total)`` is called after each model.
-
-    Returns {"results": {kind: {"gaps": [...], "accuracy": [...]}},
-    "chance": 1/symbols, "settings": the arguments}.
-    """
-    from .tasks import make_task
-    from .train import Trainer
-    gaps, kinds = [int(g) for g in gaps], list(kinds)
-    results = {k: {"gaps": gaps, "accuracy": []} for k in kinds}
-    total, done = len(gaps) * len(kinds), 0
-    for gap in gaps:
-        task = make_task("recall", gap=gap, symbols=symbols)
-        for kind in kinds:
-            tr = Trainer(task, cell=kind, hidden=hidden, seed=seed, lr=lr, batch=batch, forget_bias=forget_bias)
-            results[kind]["accuracy"].append(float(tr.fit(steps, max_seconds=max_seconds)["accuracy"]))
-            done += 1
-            if progress is not None:
-                progress(done, total)
-    settings = {"gaps": gaps, "kinds": kinds, "hidden": hidden, "steps": steps, "seed": seed,
-                "symbols": symbols, "forget_bias": forget_bias, "lr": lr, "batch": batch}
-    return {"results": results, "chance": 1.0 / symbols, "settings": settings}
-
-
 # ------------------------------------------------------------ hand-set cell
 def hand_set_lstm(units, seed=0, forget=1.0, input=0.0, candidate=0.0, output=0.0, input_size=1):
     """A small LSTM for stepping by hand: seeded weights, gate biases set exactly.
@@ -284,10 +252,10 @@ def hand_set_lstm(units, seed=0, forget=1.0, input=0.0, candidate=0.0, output=0.
     seed)``; the total bias b_ih + b_hh of every unit is ``forget`` for z^f,
     ``input`` for z^i, ``candidate`` for z and ``output`` for z^o (b_hh = 0).
     """
-    from .models import LSTM
     m = LSTM.init(input_size, units, seed=seed, forget_bias=None)
     H = units
-    b = np.concatenate([np.full(H, float(v)) for v in (input, forget, candidate, output)])   # PyTorch i, f, g, o
+    total = {"input": input, "forget": forget, "candidate": candidate, "output": output}
+    b = np.concatenate([np.full(H, float(total[g])) for g in ROW_ORDER["lstm"]])   # PyTorch i, f, g, o
     m.params["bias_ih_l0"] = b
     m.params["bias_hh_l0"] = np.zeros(4 * H)
     return m
@@ -299,7 +267,7 @@ def weight_rows(model):
     H = model.hidden_size
     W = np.hstack([model.params["weight_ih_l0"], model.params["weight_hh_l0"]])
     b = model.params["bias_ih_l0"] + model.params["bias_hh_l0"]
-    order = [("forget", 1), ("input", 0), ("candidate", 2), ("output", 3)]
+    order = [(g, ROW_ORDER["lstm"].index(g)) for g in ("forget", "input", "candidate", "output")]
     rows = np.concatenate([np.arange(k * H, (k + 1) * H) for _, k in order])
     names = [(gate, j) for gate, _ in order for j in range(H)]
     return W[rows], b[rows], names
@@ -312,45 +280,8 @@ def param_counts(input_size, hidden_size, num_layers=1):
     """
     out = {}
     for k in ("rnn", "gru", "lstm"):
-        shell = models.CELLS[k]({}, input_size, hidden_size, num_layers)
+        shell = CELLS[k]({}, input_size, hidden_size, num_layers)
         # read-only zero views of the right shapes: param_count() of the real layout, no memory spent
         shell.params = {n: np.broadcast_to(np.float32(0), s) for n, s in shell.expected_shapes().items()}
         out[k] = shell.param_count()
     return out
-
-
-RECALL_PRESETS = {"rnn": "recall_rnn", "gru": "recall_gru", "lstm": "recall_lstm"}
-
-
-def recall_from_presets(gaps=(1, 2, 5, 10, 20, 50, 100), n=512, seed=0):
-    """Recall accuracy against the gap, measured on the trained presets (no training).
-
-    The presets ``recall_rnn`` / ``recall_gru`` / ``recall_lstm``
-    (``lstm_core/presets/presets.json``) were each trained on recall with
-    gaps drawn from 1 to 100. Here each is tested at one fixed gap at a time:
-    ``n`` fresh sequences of ``Recall(gap, symbols)`` (letter, ``gap`` dots,
-    "?"), accuracy = share of "?" steps whose largest logit is the letter.
-
-    Returns the format of ``recall_accuracy_vs_gap`` with "settings" naming
-    the presets, or None when the presets are not there.
-    """
-    from . import presets
-    from .losses import accuracy
-    from .tasks import make_task
-    known = {p["name"]: p for p in presets.manifest()}
-    if not all(name in known for name in RECALL_PRESETS.values()):
-        return None
-    symbols = known["recall_lstm"]["params"]["symbols"]
-    results = {}
-    for kind, name in RECALL_PRESETS.items():
-        model = presets.load(name)
-        acc = []
-        for gap in gaps:
-            b = make_task("recall", gap=int(gap), symbols=symbols).sample(np.random.default_rng([seed, int(gap)]), n)
-            tr = model.forward(b.inputs.astype(model.dtype))
-            acc.append(accuracy(tr.logits, b.targets, b.mask))
-        results[kind] = {"gaps": [int(g) for g in gaps], "accuracy": acc}
-    trained = known["recall_lstm"]["params"]
-    settings = {"source": "presets", "presets": dict(RECALL_PRESETS), "symbols": symbols, "n": n,
-                "trained_gaps": (trained.get("min_gap", 1), trained["gap"]), "hidden": known["recall_lstm"]["hidden"]}
-    return {"results": results, "chance": 1.0 / symbols, "settings": settings}

@@ -4,6 +4,7 @@ import pytest
 
 import lstm_core
 from lstm_core import analysis as A
+from lstm_core.training import experiments as E
 
 KINDS = ("rnn", "gru", "lstm")
 
@@ -197,7 +198,7 @@ def test_intervention_effect_silence_and_output():
 
 def test_recall_accuracy_vs_gap_quick_run():
     calls = []
-    out = A.recall_accuracy_vs_gap(gaps=(1, 2), kinds=("rnn", "lstm"), hidden=4, steps=3, symbols=3,
+    out = E.recall_accuracy_vs_gap(gaps=(1, 2), kinds=("rnn", "lstm"), hidden=4, steps=3, symbols=3,
                                    progress=lambda d, n: calls.append((d, n)))
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert out["chance"] == pytest.approx(1 / 3)
@@ -205,15 +206,15 @@ def test_recall_accuracy_vs_gap_quick_run():
         r = out["results"][kind]
         assert r["gaps"] == [1, 2] and len(r["accuracy"]) == 2
         assert all(0 <= a <= 1 for a in r["accuracy"])
-    again = A.recall_accuracy_vs_gap(gaps=(1, 2), kinds=("rnn", "lstm"), hidden=4, steps=3, symbols=3)
+    again = E.recall_accuracy_vs_gap(gaps=(1, 2), kinds=("rnn", "lstm"), hidden=4, steps=3, symbols=3)
     assert again["results"] == out["results"]                 # seeded: the same run twice
 
 
 def test_recall_from_presets():
     from lstm_core import presets
-    if not all(n in presets.names() for n in A.RECALL_PRESETS.values()):
+    if not all(n in presets.names() for n in E.RECALL_PRESETS.values()):
         pytest.skip("recall presets not built")
-    out = A.recall_from_presets(gaps=(3, 60), n=64)
+    out = E.recall_from_presets(gaps=(3, 60), n=64)
     assert set(out["results"]) == {"rnn", "gru", "lstm"}
     assert out["results"]["lstm"]["accuracy"][1] > 0.9           # the trained LSTM bridges 60 dots
     assert out["settings"]["trained_gaps"][1] >= 60

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lstm_core.tasks import TASKS, make_task, task_from_meta
+from lstm_core.training.tasks import TASKS, make_task, task_from_meta
 
 SMALL = {"recall": {"gap": 6}, "adding": {"length": 12}, "temporal_order": {"gap": 20},
          "brackets": {"length": 15}, "parity": {"length": 9}, "charlm": {"length": 10}}

@@ -7,10 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from lstm_core import losses
-from lstm_core.optim import Adam, clip_by_global_norm, global_norm
-from lstm_core.tasks import make_task
-from lstm_core.train import Trainer, main
+from lstm_core.train import main
+from lstm_core.training import losses
+from lstm_core.training.optim import Adam, clip_by_global_norm, global_norm
+from lstm_core.training.tasks import make_task
+from lstm_core.training.trainer import Trainer
 
 
 def _numgrad(f, z, eps=1e-6):

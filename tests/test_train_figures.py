@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from lstm_core import load
-from lstm_core.tasks import make_task
+from lstm_core.training.tasks import make_task
 from ui import train_view
 from ui.figures import training as train_figures
 from ui.train_view import Settings

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from lstm_core import presets
-from lstm_core.tasks import TASKS, task_from_meta
-from lstm_core.train import Trainer
+from lstm_core.training.tasks import TASKS, task_from_meta
+from lstm_core.training.trainer import Trainer
 
 ENTRIES = presets.manifest()
 pytestmark = pytest.mark.skipif(not ENTRIES, reason="presets not built")

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 
 from lstm_core import LSTM, RNN
-from lstm_core.tasks import make_task
-from lstm_core.train import Trainer
-from lstm_core.units import correlations, find_units, memory_units, separation
+from lstm_core.training.tasks import make_task
+from lstm_core.training.trainer import Trainer
+from lstm_core.training.units import correlations, find_units, memory_units, separation
 
 
 def test_correlations_known_values():

@@ -284,7 +284,7 @@ def _apply_model_choice(view, choice, model, sample, unit=None):
         st.session_state["w_unit"] = int(unit)
     if not (first and "seq" in st.query_params):
         if sample is None:
-            from lstm_core.tasks import task_from_meta
+            from lstm_core.training.tasks import task_from_meta
 
             from . import train_view
             try:

@@ -14,6 +14,7 @@ import streamlit as st
 
 import lstm_core
 from lstm_core import WeightError, analysis, notation
+from lstm_core.training import experiments
 
 from . import model_source, parsing, state
 from .app import seed_widget
@@ -117,18 +118,18 @@ def compare(X, hidden, seed, fb, weight_scale):
 
 @st.cache_resource(max_entries=4, ttl=24 * 3600, show_spinner=False)
 def _recall(gaps, hidden, steps, seed, _progress=None):
-    return analysis.recall_accuracy_vs_gap(gaps=gaps, hidden=hidden, steps=steps, seed=seed, max_seconds=10,
-                                           progress=_progress)
+    return experiments.recall_accuracy_vs_gap(gaps=gaps, hidden=hidden, steps=steps, seed=seed, max_seconds=10,
+                                              progress=_progress)
 
 
 @st.cache_resource(max_entries=1, ttl=24 * 3600, show_spinner=False)
 def recall_presets():
-    """``analysis.recall_from_presets`` once per server (None without presets)."""
-    return analysis.recall_from_presets(gaps=PRESET_GAPS, n=256)
+    """``experiments.recall_from_presets`` once per server (None without presets)."""
+    return experiments.recall_from_presets(gaps=PRESET_GAPS, n=256)
 
 
 def recall(gaps, hidden, steps, seed, progress=None):
-    """``analysis.recall_accuracy_vs_gap`` once per setting (kept a day; training takes a while)."""
+    """``experiments.recall_accuracy_vs_gap`` once per setting (kept a day; training takes a while)."""
     return _recall(tuple(gaps), hidden, steps, seed, _progress=progress)
 
 

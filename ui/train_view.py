@@ -1,6 +1,6 @@
 """The Train page's logic, without Streamlit: settings, a resumable run, results.
 
-A ``Job`` wraps one ``lstm_core.train.Trainer`` and its ``run`` generator. The
+A ``Job`` wraps one ``lstm_core.training.trainer.Trainer`` and its ``run`` generator. The
 page keeps the job in this session's ``st.session_state`` (two sessions never
 share a trainer) and calls ``job.advance(SLICE_SECONDS)`` from a fragment that
 reruns every ~0.4 s: training happens in short slices of the session's own
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lstm_core import units as unit_finder
 from lstm_core.files import writer
 from lstm_core.notation import CELL_KINDS
-from lstm_core.tasks import TASKS, make_task
-from lstm_core.train import Trainer
+from lstm_core.training import units as unit_finder
+from lstm_core.training.tasks import TASKS, make_task
+from lstm_core.training.trainer import Trainer
 
 from .errors import Problem
 

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import load
-from ..tasks import task_from_meta
+from ..files.reader import load
 from ..train import main as train_main
-from ..units import find_units, memory_units
+from ..training.tasks import task_from_meta
+from ..training.units import find_units, memory_units
 
 HERE = Path(__file__).parent
 MAX_BYTES = 200_000

@@ -29,7 +29,7 @@ def correlations(values, latent):
 def find_units(model, task=None, inputs=None, latent=None, value=None, n=256, seed=0, layer=-1, top=None):
     """Rank the units of ``model`` by |correlation| with a latent variable.
 
-    Either give ``task`` (a ``lstm_core.tasks.Task``; ``n`` sequences are
+    Either give ``task`` (a ``lstm_core.training.tasks.Task``; ``n`` sequences are
     drawn with ``seed``), or ``inputs`` (T, B, I) with ``latent`` (T, B).
     value: "cell" (default for an LSTM) or "hidden" (default otherwise).
 

@@ -35,6 +35,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from .losses import within
+
 CORPORA = Path(__file__).parent / "corpora"
 
 
@@ -108,7 +110,6 @@ class Task:
     def chance(self, rng=None, scored=20_000):
         """Accuracy of the best constant answer (majority class / mean value),
         estimated from batches of 256 until about ``scored`` steps are scored."""
-        from .losses import within
         rng = rng or np.random.default_rng(1)
         targets, masks = [], []
         while sum(float(m.sum()) for m in masks) < scored and len(masks) < 200:
@@ -347,7 +348,7 @@ class Parity(Task):
 class CharLM(Task):
     """Next-character prediction on a small corpus the project wrote itself.
 
-    corpus "en" or "zh" (``lstm_core/corpora/{corpus}.txt``). The vocabulary
+    corpus "en" or "zh" (``lstm_core/training/corpora/{corpus}.txt``). The vocabulary
     is the ``max_vocab`` most frequent characters; the rest read as "□".
     Windows of ``length`` + 1 characters are drawn at random; every step is
     scored. Latent: characters since the last space or punctuation mark.

@@ -13,7 +13,7 @@ it is not (e.g. only the last step of a recall sequence). N = mask.sum().
 """
 import numpy as np
 
-from .cells.activations import log_softmax
+from ..cells.activations import log_softmax
 
 
 def _mask(mask, shape):
