@@ -1,0 +1,127 @@
+"""The trace player in a Streamlit page (``st.components.v2``, no iframe, no build step).
+
+    from ui.player import player_data
+    from ui.player.component import player
+
+    data = player_data(run, lang=lang, layer=k, unit=unit, t=t)
+    pos = player(data, key="player", trace=run.trace, on_change=remember)   # {"t": 1-based, "unit": …} or None
+
+The browser receives the run once (``data``; re-sent only when it changes) and
+steps, plays and hovers on its own. It reports the step and unit back only
+when the user stops (pause, or 300 ms after the last step): that one message
+reruns the page, so ``on_change`` can put ``t`` and ``unit`` in the URL. A
+rerun that hands the same run back costs the browser nothing: the player keeps
+its place (``assets/player.js`` caches the decoded arrays by ``data["id"]``).
+
+Under the player: a static view of the current step, hidden by CSS, which
+appears if the player has not drawn within 5 s (a script error, an old
+browser), so the area is never blank; and "Download this view as HTML"
+(``ui.player.export``).
+"""
+from __future__ import annotations
+
+import html
+from typing import Callable
+
+import streamlit as st
+
+from .data import step_values
+from .export import ASSETS, asset, standalone_html
+
+NAME = "lstm_explorer.trace_player"
+_component = (None, None)     # (asset modification times, mount function)
+
+
+def _mount():
+    """Register the component once per process, and again if a file in ``assets/`` changed
+    (its HTML/CSS/JS are read from there)."""
+    global _component
+    stamp = tuple((ASSETS / f).stat().st_mtime_ns for f in ("player.html", "player.css", "player.js"))
+    if _component[0] != stamp:
+        _component = (stamp, st.components.v2.component(NAME, html=asset("player.html"), css=asset("player.css"),
+                                                        js=asset("player.js"), isolate_styles=True))
+    return _component[1]
+
+
+def _lines(trace, data, t, unit):
+    """The arithmetic lines of the static view, from the exact trace when the caller gave one."""
+    if trace is None:
+        return []
+    try:
+        from ui.figures.arithmetic import arithmetic_lines
+    except ImportError:                      # pragma: no cover - older layout of the ui package
+        try:
+            from ui.explain import arithmetic_lines
+        except ImportError:
+            return []
+    try:
+        return arithmetic_lines(trace, t - 1, unit, layer=data["layer"])
+    except (IndexError, KeyError, ValueError):
+        return []
+
+
+FALLBACK_CSS = """<style>
+.lp-fallback{visibility:hidden;max-height:0;overflow:hidden;animation:lp-fb-show 0s linear 5s forwards}
+.lp-fallback.lp-show{visibility:visible;max-height:none;animation:none}
+@keyframes lp-fb-show{to{visibility:visible;max-height:none}}
+.lp-fallback .lp-fb-box{border:1px solid #e3b4b4;background:#fffafa;border-radius:8px;padding:10px 12px;font-size:14px}
+.lp-fallback table{border-collapse:collapse;margin:6px 0}
+.lp-fallback td,.lp-fallback th{border:1px solid #ddd;padding:2px 8px;text-align:left;font-variant-numeric:tabular-nums}
+.lp-fallback code{font-size:13px}
+</style>"""
+
+
+def static_html(data: dict, key: str, trace=None) -> str:
+    """The step the player is at (the one in ``data``) as plain HTML: values of the unit and the arithmetic."""
+    s = data["strings"]
+    t, unit = data["t"], data["unit"]
+    token = data["tokens"][t - 1]
+    vals = step_values(data, t, unit)
+    sym = data["symbols"]
+    rows = "".join(
+        f"<tr><th>{html.escape(sym[n][0])}{'<sup>' + html.escape(sym[n][1]) + '</sup>' if sym[n][1] else ''}</th>"
+        f"<td>{html.escape(s.get('name.' + n, n))}</td><td>{vals[n]:.3f}</td></tr>"
+        for n in data["names"])
+    lines = "".join(f"<li>{html.escape(s.get('stage.' + k, k))}: <code>{html.escape(line)}</code></li>"
+                    for k, line in _lines(trace, data, t, unit))
+    return (FALLBACK_CSS + f'<div class="lp-fallback" data-lp="{html.escape(key)}" role="status">'
+            '<div class="lp-fb-box">'
+            f"<p>{html.escape(s['failed'].format(reason=s['no_js'], t=t))}</p>"
+            f"<p><b>{html.escape(s['static_title'].format(t=t, T=data['T'], token=token, unit=unit))}</b></p>"
+            f"<table>{rows}</table>" + (f"<ul>{lines}</ul>" if lines else "") + "</div></div>")
+
+
+def _noop():
+    pass
+
+
+def player(data: dict, *, key: str = "player", trace=None, on_change: Callable | None = None,
+           download: bool = True, file_name: str = "lstm-trace.html", fallback: bool = True) -> dict | None:
+    """Mount the player for ``data``; return where the user last stopped, {"t", "unit"} (or None).
+
+    ``on_change`` runs (as a Streamlit callback, before the page reruns) when
+    that position changes; read it with ``position(key)``. ``trace`` (the exact
+    one) lets the static fallback print the arithmetic too.
+    """
+    data = dict(data, mount_key=key)
+    result = _mount()(key=key, data=data, default={"pos": None}, on_pos_change=on_change or _noop,
+                      width="stretch", height="content")
+    if fallback:
+        st.html(static_html(data, key, trace))
+    if download:
+        st.download_button(data["strings"]["download"], data=lambda: standalone_html(data), file_name=file_name,
+                           mime="text/html", key=f"{key}__download", on_click="ignore",
+                           help=data["strings"]["download_help"])
+    return position_of(result)
+
+
+def position_of(result) -> dict | None:
+    pos = result.get("pos") if result is not None else None
+    if isinstance(pos, dict) and isinstance(pos.get("t"), int) and isinstance(pos.get("unit"), int):
+        return {"t": pos["t"], "unit": pos["unit"]}
+    return None
+
+
+def position(key: str = "player") -> dict | None:
+    """Inside an ``on_change`` callback: the position the player ``key`` just sent."""
+    return position_of(st.session_state.get(key))
