@@ -7,6 +7,12 @@
     (3, 4)
 
 Imports no UI library. The names-to-symbols table is ``lstm_core.notation``.
+
+Modules: ``models`` (the three model classes), ``cells/`` (one layer's
+equations and BPTT), ``notation``, ``errors``, ``files/`` (weight files,
+PyTorch and Keras layouts), ``training/`` (tasks, losses, Adam, ``Trainer``,
+unit finder, experiments), ``analysis`` (measurements), ``presets/`` (trained
+models), ``train`` (the command line).
 """
 from .cells.trace import Override, Trace, clamp, silence
 from .errors import WeightError
