@@ -64,7 +64,6 @@ TRACE_VALUES = {
 # Which values are gates (sigmoid, 0..1); every other value lives in -1..1 (or is unbounded:
 # the cell state c, an RNN's relu h).
 SIGMOID_VALUES = frozenset({"forget", "input", "output", "reset", "update"})
-GATES = SIGMOID_VALUES   # the old name, kept while ui/player/ moves to SIGMOID_VALUES; do not use
 
 
 # The three cell kinds, in the order the pages offer them.
