@@ -6,23 +6,23 @@ lighting up, and a link to every page. Pages are listed in ui.app.PAGES.
 import streamlit as st
 
 from ui import model_source, state
-from ui.app import PAGES, seed_widget, setup
+from ui.app import PAGES, setup
 from ui.errors import Problem
 from ui.figures import sequence as figures
 from ui.i18n import catalogue
+from ui.widgets import sequence_box
 
 ctx = setup("home")
-tr, lang = ctx.t, ctx.lang
+tr, lang = ctx.tr, ctx.lang
 
 st.title(tr("app.title"))
 st.markdown(f"#### {tr('home.tagline')}")
 
 st.subheader(tr("home.try"))
-seed_widget("w_home_seq", ctx.view.seq or state.EXAMPLES[state.DEFAULT_EXAMPLE[lang]][1])
-text = st.text_input(tr("home.input"), key="w_home_seq", max_chars=200)
+text, mode = sequence_box(ctx.view, lang, compact=True)
 try:
-    run = model_source.cached_run(ctx.spec, text, ctx.view.mode, ctx.view.enc, _model=ctx.model)
-    ctx.update(seq=text)
+    run = model_source.cached_run(ctx.view.model, text, mode, ctx.view.enc, _model=ctx.model)
+    ctx.update(seq=text, mode=mode)
     st.caption(tr("home.result"))
     st.plotly_chart(figures.heatmap(run.trace["hidden"], run.tokens, "hidden", run.trace.cell, lang),
                     key="home_heatmap", width="stretch")

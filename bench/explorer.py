@@ -37,7 +37,7 @@ import plotly.tools
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.notation import TRACE_VALUES
-from ui import model_source
+from ui import model_source, state
 from ui.figures import sequence as figures
 from ui.figures.step_view import StepFigures
 
@@ -83,7 +83,7 @@ def fragment_ms(T, repeats):
     (``return_figure_from_figure_or_data``, ``plotly.io.to_json``). CPU time
     (this process only) is shown beside wall time because the machine is shared.
     """
-    spec = model_source.ModelSpec("lstm", H, 1)
+    spec = state.ModelSpec("lstm", H, 1)
     run = model_source.compute(spec, sequence(T), "chars", "embedding")
     names, views = TRACE_VALUES["lstm"], StepFigures()
     wall, cpu = [], []
@@ -100,7 +100,7 @@ def fragment_ms(T, repeats):
 
 def rebuild_ms(T, repeats):
     """For comparison: CPU ms when every figure is built anew for each step."""
-    run = model_source.compute(model_source.ModelSpec("lstm", H, 1), sequence(T), "chars", "embedding")
+    run = model_source.compute(state.ModelSpec("lstm", H, 1), sequence(T), "chars", "embedding")
     layer, names, cpu = run.trace.layers[0], TRACE_VALUES["lstm"], []
     for i in range(repeats):
         s = (T // 3 + i) % len(run.tokens)

@@ -8,56 +8,40 @@ import streamlit as st
 
 from lstm_core import WeightError
 from lstm_core.notation import TRACE_VALUES
-from ui import model_source, parsing, state
-from ui.app import fit_widget, seed_widget, setup
+from ui import keys, model_source, parsing, state
+from ui.app import setup
 from ui.errors import Problem
 from ui.figures import arithmetic as explain
 from ui.figures import sequence as figures
 from ui.figures.step_view import StepFigures
 from ui.i18n import catalogue
+from ui.widgets import fit_widget, seed_widget, sequence_box
 
 ctx = setup("explorer")
-tr, lang, view = ctx.t, ctx.lang, ctx.view
+tr, lang, view = ctx.tr, ctx.lang, ctx.view
 
 st.title(tr("explorer.title"))
 st.markdown(tr("explorer.intro"))
-if ctx.spec.preset in model_source.preset_info():        # a shipped trained model: what to look at
-    st.info(tr("preset.look", look=model_source.preset_info()[ctx.spec.preset]["look"][lang]), icon="🔎")
+if ctx.view.model.preset in model_source.preset_info():        # a shipped trained model: what to look at
+    st.info(tr("preset.look", look=model_source.preset_info()[ctx.view.model.preset]["look"][lang]), icon="🔎")
 with st.expander(tr("explorer.howto.title"), expanded=False):
-    st.markdown(tr(f"explorer.howto.{ctx.view.cell}"))
+    st.markdown(tr(f"explorer.howto.{ctx.view.model.cell}"))
 
 
 # ------------------------------------------------------------------ input
-def use_example():
-    choice = st.session_state.get("w_example")
-    if choice is not None:
-        st.session_state["w_mode"], st.session_state["w_seq"] = state.EXAMPLES[choice]
-        st.session_state["w_example"] = None
-
-
-default_mode, default_seq = state.EXAMPLES[state.DEFAULT_EXAMPLE[lang]]
-seed_widget("w_seq", view.seq or default_seq)
-seed_widget("w_mode", view.mode if view.seq else default_mode)
-left, right = st.columns([5, 2])
-text = left.text_area(tr("explorer.seq"), key="w_seq", height=90, help=tr("explorer.seq_help"))
-mode = right.radio(tr("explorer.mode"), parsing.MODES, key="w_mode", horizontal=True,
-                   format_func=lambda m: tr(f"explorer.mode.{m}"))
-right.selectbox(tr("explorer.examples"), range(len(state.EXAMPLES)), index=None, key="w_example",
-                on_change=use_example, placeholder=tr("explorer.examples_pick"),
-                format_func=lambda i: f"{tr('explorer.mode.' + state.EXAMPLES[i][0])} · {state.EXAMPLES[i][1]}")
-left.caption(tr(f"explorer.mode_help.{mode}", limit=parsing.MAX_TOKENS))
+text, mode = sequence_box(view, lang, height=90, examples=True)
 
 # ------------------------------------------------------------------ forward pass (cached)
 error = None
 try:
-    run = model_source.cached_run(ctx.spec, text, mode, view.enc, _model=ctx.model)
-    st.session_state["good_run"] = run
+    run = model_source.cached_run(ctx.view.model, text, mode, view.enc, _model=ctx.model)
+    st.session_state[keys.GOOD_RUN] = run
     ctx.update(seq=text, mode=mode)
 except Problem as err:
     error = err.message(lang)
 except (WeightError, ValueError) as err:
     error = tr("explorer.does_not_fit", reason=err)
-run = st.session_state.get("good_run")
+run = st.session_state.get(keys.GOOD_RUN)
 if error:
     st.error(tr("explorer.bad_input", reason=state.md_escape(error)))
     if run is None:
@@ -89,49 +73,49 @@ def value_label(name):
 c_unit, c_top, c_by, c_layer = st.columns(4)
 layer_ix = L - 1
 if L > 1:
-    if st.session_state.get("w_layer") not in range(L):
-        st.session_state["w_layer"] = L - 1
-    layer_ix = c_layer.selectbox(tr("explorer.layer"), range(L), key="w_layer",
+    if st.session_state.get(keys.LAYER) not in range(L):
+        st.session_state[keys.LAYER] = L - 1
+    layer_ix = c_layer.selectbox(tr("explorer.layer"), range(L), key=keys.LAYER,
                                  format_func=lambda k: tr("explorer.layer_n", n=k + 1))
 layer = trace.layers[layer_ix]
-fit_widget("w_unit", 0, H - 1, ctx.view.unit)
-unit = int(c_unit.number_input(tr("explorer.unit"), 0, H - 1, step=1, key="w_unit", help=tr("explorer.unit_help")))
-seed_widget("w_topk_on", H > 32)
-top_on = c_top.toggle(tr("explorer.topk"), key="w_topk_on", help=tr("explorer.topk_help"))
+fit_widget(keys.UNIT, 0, H - 1, ctx.view.unit)
+unit = int(c_unit.number_input(tr("explorer.unit"), 0, H - 1, step=1, key=keys.UNIT, help=tr("explorer.unit_help")))
+seed_widget(keys.TOPK_ON, H > 32)
+top_on = c_top.toggle(tr("explorer.topk"), key=keys.TOPK_ON, help=tr("explorer.topk_help"))
 units = None
 if top_on:
-    fit_widget("w_topk_k", 1, H, 16)
-    k = c_top.slider(tr("explorer.topk_k"), 1, max(H, 2), key="w_topk_k")
-    by = c_top.radio(tr("explorer.topk_by"), ("variation", "activity"), key="w_topk_by", horizontal=True,
+    fit_widget(keys.TOPK_K, 1, H, 16)
+    k = c_top.slider(tr("explorer.topk_k"), 1, max(H, 2), key=keys.TOPK_K)
+    by = c_top.radio(tr("explorer.topk_by"), ("variation", "activity"), key=keys.TOPK_BY, horizontal=True,
                      format_func=lambda b: tr(f"explorer.topk_by.{b}"))
     units = sorted(explain.top_units(layer, k, by=by, names=names))
     if unit not in units:
         units = sorted(set(units) | {unit})
-if st.session_state.get("w_color_by") not in names:
-    st.session_state["w_color_by"] = "hidden"
-color_by = c_by.selectbox(tr("explorer.color_by"), names, key="w_color_by",
+if st.session_state.get(keys.COLOR_BY) not in names:
+    st.session_state[keys.COLOR_BY] = "hidden"
+color_by = c_by.selectbox(tr("explorer.color_by"), names, key=keys.COLOR_BY,
                         format_func=lambda n: value_label(n))
 if fitted.unit != unit:
     ctx.update(unit=unit)
 
-seed_widget("w_anim", "step")
+seed_widget(keys.ANIMATION, "step")
 c_view, c_play = st.columns([3, 1], vertical_alignment="bottom")
-anim = c_view.segmented_control(tr("explorer.view"), ("step", "animate"), key="w_anim",
+anim = c_view.segmented_control(tr("explorer.view"), ("step", "animate"), key=keys.ANIMATION,
                                 format_func=lambda v: tr(f"explorer.view.{v}"))
 
 
 # ------------------------------------------------------------------ time (server-side stepping)
 def press(action):
-    st.session_state["w_t"] = state.move(st.session_state["w_t"], action, T)
+    st.session_state[keys.STEP] = state.move(st.session_state[keys.STEP], action, T)
 
 
 def set_playing(on):
     """Play and pause are two buttons that set, not toggle, the state: a click Streamlit happens to
     deliver twice (a timer tick racing it) cannot undo itself. They sit outside the fragment, so a
     click reruns the page, which re-creates the fragment with or without its timer (run_every)."""
-    st.session_state["playing"] = on
-    if on and st.session_state.get("w_t", 1) >= T:
-        st.session_state["w_t"] = 0   # the first tick shows step 1
+    st.session_state[keys.PLAYING] = on
+    if on and st.session_state.get(keys.STEP, 1) >= T:
+        st.session_state[keys.STEP] = 0   # the first tick shows step 1
 
 
 def jump_to_token():
@@ -140,7 +124,7 @@ def jump_to_token():
         data = points[0].get("customdata")
         data = data[0] if isinstance(data, (list, tuple)) else data
         if data is not None:
-            st.session_state["w_t"] = min(max(int(data) + 1, 1), T)
+            st.session_state[keys.STEP] = min(max(int(data) + 1, 1), T)
 
 
 def stage_label(stage):
@@ -148,29 +132,29 @@ def stage_label(stage):
     return tr(key) if key in catalogue(lang) else stage
 
 
-playing = st.session_state.get("playing", False) and anim != "animate"
+playing = st.session_state.get(keys.PLAYING, False) and anim != "animate"
 if anim != "animate":
     if playing:
         c_play.button(tr("explorer.pause"), on_click=set_playing, args=(False,), key="b_pause", width="stretch")
     else:
         c_play.button(tr("explorer.play"), on_click=set_playing, args=(True,), key="b_play", width="stretch",
                       type="primary")
-step_figs = st.session_state.setdefault("step_figures", StepFigures())   # per session: moves cursors only
+step_figs = st.session_state.setdefault(keys.STEP_FIGURES, StepFigures())   # per session: moves cursors only
 
 
 @st.fragment(run_every=0.8 if playing else None)
 def step_view():
-    now = st.session_state.get("w_t", ctx.view.t)
+    now = st.session_state.get(keys.STEP, ctx.view.t)
     if playing:   # one step per tick; stop at the end
         if now >= T:
-            st.session_state["playing"] = False
+            st.session_state[keys.PLAYING] = False
             st.rerun()
         now += 1
-    st.session_state["w_t"] = min(max(now, 1), T)
+    st.session_state[keys.STEP] = min(max(now, 1), T)
     buttons = st.columns([1, 1, 1, 1, 4])
     for col, action in zip(buttons, ("first", "prev", "next", "last")):
         col.button(tr(f"explorer.{action}"), on_click=press, args=(action,), key=f"b_{action}", width="stretch")
-    t = st.slider(tr("explorer.step"), 1, max(T, 2), key="w_t", disabled=T < 2)
+    t = st.slider(tr("explorer.step"), 1, max(T, 2), key=keys.STEP, disabled=T < 2)
     t = min(t, T)
     s = t - 1
     ctx.update(t=t)

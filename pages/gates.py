@@ -2,12 +2,13 @@
 import streamlit as st
 
 from lstm_core import analysis, notation
+from ui import keys
 from ui import teaching_pages as TP
 from ui.app import setup
 from ui.figures import teaching as TF
 
 ctx = setup("gates")
-tr, lang, view = ctx.t, ctx.lang, ctx.view
+tr, lang, view = ctx.tr, ctx.lang, ctx.view
 
 st.title(tr("gates.title"))
 st.markdown(tr("gates.intro"))
@@ -19,9 +20,9 @@ if cell == "rnn":
     st.stop()
 
 c1, c2, c3 = st.columns(3)
-low = c1.slider(tr("gates.low"), 0.01, 0.49, 0.1, 0.01, key="w_gates_low")
-high = c2.slider(tr("gates.high"), 0.51, 0.99, 0.9, 0.01, key="w_gates_high")
-layer = c3.selectbox(tr("gates.layer"), range(L), index=L - 1, key="w_gates_layer", format_func=lambda k: str(k + 1),
+low = c1.slider(tr("gates.low"), 0.01, 0.49, 0.1, 0.01, key=keys.GATES_LOW)
+high = c2.slider(tr("gates.high"), 0.51, 0.99, 0.9, 0.01, key=keys.GATES_HIGH)
+layer = c3.selectbox(tr("gates.layer"), range(L), index=L - 1, key=keys.GATES_LAYER, format_func=lambda k: str(k + 1),
                      disabled=L == 1)
 sat = analysis.gate_saturation(trace, low, high, layer=layer)
 st.plotly_chart(TF.saturation_chart(sat, lang, low, high))

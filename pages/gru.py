@@ -2,12 +2,14 @@
 import streamlit as st
 
 from lstm_core import analysis
+from ui import keys
 from ui import teaching_pages as TP
-from ui.app import follow_widget, setup
+from ui.app import setup
 from ui.figures import teaching as TF
+from ui.widgets import follow_widget
 
 ctx = setup("gru")
-tr, lang, view = ctx.t, ctx.lang, ctx.view
+tr, lang, view = ctx.tr, ctx.lang, ctx.view
 
 st.title(tr("gru.title"))
 st.markdown(tr("gru.intro"))
@@ -34,18 +36,18 @@ tokens, X = TP.sequence_input(ctx)
 
 st.subheader(tr("gru.params"))
 c1, c2, _ = st.columns([1, 1, 2])
-follow_widget("w_gru_inputs", int(X.shape[1]))     # follows the encoding's width …
-follow_widget("w_gru_hidden", int(view.hidden))    # … and the sidebar's hidden size
-inputs = c1.number_input(tr("gru.inputs"), 1, 10_000, key="w_gru_inputs")
-hidden = c2.number_input(tr("gru.hidden"), 1, 1024, key="w_gru_hidden")
-counts = analysis.param_counts(int(inputs), int(hidden), view.layers)
+follow_widget(keys.GRU_INPUTS, int(X.shape[1]))     # follows the encoding's width …
+follow_widget(keys.GRU_HIDDEN, int(view.model.hidden))    # … and the sidebar's hidden size
+inputs = c1.number_input(tr("gru.inputs"), 1, 10_000, key=keys.GRU_INPUTS)
+hidden = c2.number_input(tr("gru.hidden"), 1, 1024, key=keys.GRU_HIDDEN)
+counts = analysis.param_counts(int(inputs), int(hidden), view.model.layers)
 st.plotly_chart(TF.params_chart(counts, lang, int(inputs), int(hidden)))
 st.markdown(tr("gru.params_text", **counts))
 
 st.subheader(tr("gru.heat"))
 st.markdown(tr("gru.heat_text"))
-model, trace = TP.run("gru", X, view.hidden, view.seed)
-st.caption(tr("teach.model_note", cell="GRU", inputs=X.shape[1], hidden=view.hidden, seed=view.seed,
+model, trace = TP.run("gru", X, view.model.hidden, view.model.seed)
+st.caption(tr("teach.model_note", cell="GRU", inputs=X.shape[1], hidden=view.model.hidden, seed=view.model.seed,
               params=model.param_count()))
 for name in ("reset", "update", "candidate", "hidden"):
     st.plotly_chart(TP.heatmap(trace[name], tokens, name, lang, cell="gru"), key=f"gru_{name}")

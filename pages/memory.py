@@ -2,24 +2,26 @@
 import streamlit as st
 
 from lstm_core import analysis
+from ui import keys
 from ui import teaching_pages as TP
-from ui.app import fit_widget, setup
+from ui.app import setup
 from ui.figures import teaching as TF
+from ui.widgets import fit_widget
 
 ctx = setup("memory")
-tr, lang, view = ctx.t, ctx.lang, ctx.view
+tr, lang, view = ctx.tr, ctx.lang, ctx.view
 
 st.title(tr("mem.title"))
 st.markdown(tr("mem.intro"))
 tokens, X = TP.sequence_input(ctx)
-st.caption(tr("mem.model_note", inputs=X.shape[1], hidden=view.hidden, seed=view.seed))
+st.caption(tr("mem.model_note", inputs=X.shape[1], hidden=view.model.hidden, seed=view.model.seed))
 
 # ------------------------------------------------------------ gradients
 st.subheader(tr("mem.grad"))
 st.markdown(tr("mem.grad_text"))
 scale = st.select_slider(tr("mem.scale"), [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0], value=1.0,
-                         key="w_mem_scale", help=tr("mem.scale_help"))
-res = TP.compare(X, view.hidden, view.seed, view.fb, scale)
+                         key=keys.MEM_SCALE, help=tr("mem.scale_help"))
+res = TP.compare(X, view.model.hidden, view.model.seed, view.model.forget_bias, scale)
 flows = {k: r["gradient"] for k, r in res.items()}
 st.plotly_chart(TF.gradient_chart(flows, lang))
 first = {k: TP.sci(f["grad_hidden"][0]) for k, f in flows.items()}
@@ -29,7 +31,7 @@ st.markdown(tr("mem.forget_text"))
 # ------------------------------------------------------------ c vs h
 st.subheader(tr("mem.change"))
 st.markdown(tr("mem.change_text"))
-base = TP.compare(X, view.hidden, view.seed, view.fb, 1.0)
+base = TP.compare(X, view.model.hidden, view.model.seed, view.model.forget_bias, 1.0)
 changes = {k: r["change"] for k, r in base.items()}
 st.plotly_chart(TF.change_chart(changes, lang))
 st.markdown(tr("mem.change_numbers", c=TP.percent(changes["lstm"]["cell_rel"].mean()),
@@ -47,12 +49,12 @@ if pre is not None:
                   n=s["n"], symbols=s["symbols"], chance=pre["chance"]))
     st.markdown(tr("mem.recall_quick"))
 gaps, hidden, steps = TP.RECALL_GAPS, TP.RECALL_HIDDEN, TP.RECALL_STEPS
-if TP.recall_cached(gaps, hidden, steps, view.seed) or st.button(tr("mem.recall_run", n=3 * len(gaps))):
+if TP.recall_cached(gaps, hidden, steps, view.model.seed) or st.button(tr("mem.recall_run", n=3 * len(gaps))):
     bar = st.progress(0.0)
-    out = TP.recall(gaps, hidden, steps, view.seed,
+    out = TP.recall(gaps, hidden, steps, view.model.seed,
                     progress=lambda d, n: bar.progress(d / n, tr("mem.recall_progress", done=d, total=n)))
     bar.empty()
-    TP.mark_recall_done(gaps, hidden, steps, view.seed)
+    TP.mark_recall_done(gaps, hidden, steps, view.model.seed)
     s = out["settings"]
     st.plotly_chart(TF.recall_chart(out["results"], lang, chance=out["chance"]), key="mem_recall_quick")
     st.caption(tr("mem.recall_settings", hidden=s["hidden"], steps=s["steps"], seed=s["seed"], symbols=s["symbols"],
@@ -64,11 +66,12 @@ st.markdown(tr("mem.interv_text"))
 lstm = base["lstm"]["model"]
 T, H = X.shape[0], lstm.hidden_size
 c1, c2, c3 = st.columns([2, 1, 2])
-kind = c1.radio(tr("mem.interv_kind"), TP.INTERVENTIONS, key="w_mem_iv", format_func=lambda k: tr(f"mem.iv.{k}"))
-fit_widget("w_mem_unit", 0, H - 1, min(view.unit, H - 1))
-unit = c2.number_input(tr("mem.interv_unit"), 0, H - 1, key="w_mem_unit", disabled=kind != "silence")
-fit_widget("w_mem_steps", 1, T, (1, T))
-a, b = c3.slider(tr("mem.interv_steps"), 1, T, key="w_mem_steps") if T > 1 else (1, 1)
+kind = c1.radio(tr("mem.interv_kind"), TP.INTERVENTIONS, key=keys.MEM_INTERVENTION,
+                format_func=lambda k: tr(f"mem.iv.{k}"))
+fit_widget(keys.MEM_UNIT, 0, H - 1, min(view.unit, H - 1))
+unit = c2.number_input(tr("mem.interv_unit"), 0, H - 1, key=keys.MEM_UNIT, disabled=kind != "silence")
+fit_widget(keys.MEM_STEPS, 1, T, (1, T))
+a, b = c3.slider(tr("mem.interv_steps"), 1, T, key=keys.MEM_STEPS) if T > 1 else (1, 1)
 effect = analysis.intervention_effect(lstm, X, TP.overrides(kind, int(unit), (a - 1, b)))
 st.markdown(tr(f"mem.iv_explain.{kind}"))
 st.plotly_chart(TF.effect_chart(effect, lang))

@@ -1,12 +1,14 @@
 """The plain RNN: its equation, unrolled over the reader's sequence, and how fast the first token fades."""
 import streamlit as st
 
+from ui import keys
 from ui import teaching_pages as TP
-from ui.app import fit_widget, setup
+from ui.app import setup
 from ui.figures import teaching as TF
+from ui.widgets import fit_widget
 
 ctx = setup("rnn")
-tr, lang, view = ctx.t, ctx.lang, ctx.view
+tr, lang, view = ctx.tr, ctx.lang, ctx.view
 
 st.title(tr("rnn.title"))
 st.markdown(tr("rnn.intro"))
@@ -14,15 +16,15 @@ st.latex(r"h' = \tanh\left(W_h\,h + W_x\,x + b\right) \qquad y = \operatorname{s
 st.markdown(tr("rnn.symbols"))
 
 tokens, X = TP.sequence_input(ctx)
-model, trace = TP.run("rnn", X, view.hidden, view.seed)
+model, trace = TP.run("rnn", X, view.model.hidden, view.model.seed)
 H = model.hidden_size
-st.caption(tr("teach.model_note", cell="RNN", inputs=X.shape[1], hidden=H, seed=view.seed,
+st.caption(tr("teach.model_note", cell="RNN", inputs=X.shape[1], hidden=H, seed=view.model.seed,
               params=model.param_count()))
 
 st.subheader(tr("rnn.unrolled"))
 st.markdown(tr("rnn.unrolled_text"))
-fit_widget("w_unit_rnn", 0, H - 1, min(view.unit, H - 1))
-unit = st.slider(tr("teach.unit"), 0, max(H - 1, 1), key="w_unit_rnn", disabled=H == 1)
+fit_widget(keys.RNN_UNIT, 0, H - 1, min(view.unit, H - 1))
+unit = st.slider(tr("teach.unit"), 0, max(H - 1, 1), key=keys.RNN_UNIT, disabled=H == 1)
 if unit != view.unit:
     ctx.update(unit=unit)
 st.plotly_chart(TF.unrolled_diagram(tokens, lang, values=trace["hidden"][:, unit], max_steps=10))
@@ -33,7 +35,7 @@ st.plotly_chart(TP.heatmap(trace["hidden"], tokens, "hidden", lang, cell="rnn"))
 
 st.subheader(tr("rnn.mix"))
 st.markdown(tr("rnn.mix_text"))
-fi = TP.influence("rnn", X, view.hidden, view.seed)
+fi = TP.influence("rnn", X, view.model.hidden, view.model.seed)
 if len(fi["share"]) < len(tokens):
     st.caption(tr("rnn.influence_cut", n=len(fi["share"]), hidden=H))
 st.plotly_chart(TF.influence_heatmap(fi["matrix"], tokens[: len(fi["share"])], lang))

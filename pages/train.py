@@ -6,14 +6,15 @@ ui.train_view, the charts in ui.figures.training.
 import streamlit as st
 
 from lstm_core.notation import CELL_KINDS
-from ui import state, train_view
-from ui.app import seed_widget, setup
+from ui import keys, state, train_view
+from ui.app import setup
 from ui.errors import Problem
 from ui.figures import training as train_figures
 from ui.train_view import CAP_SECONDS, CORPORA, TASK_PARAM, Settings
+from ui.widgets import seed_widget
 
 ctx = setup("train")
-tr, lang = ctx.t, ctx.lang
+tr, lang = ctx.tr, ctx.lang
 
 st.title(tr("train.title"))
 st.markdown(tr("train.intro", cap=CAP_SECONDS))
@@ -22,20 +23,20 @@ st.markdown(tr("train.intro", cap=CAP_SECONDS))
 for key, value in train_view.query_settings(st.query_params.to_dict()).items():
     seed_widget(key, value)
 c_task, c_param, c_cell, c_hidden, c_lr, c_steps = st.columns([3, 2, 1, 1, 1, 1])
-task = c_task.selectbox(tr("train.task"), list(TASK_PARAM), key="w_t_task", format_func=lambda k: tr(f"task.{k}"))
+task = c_task.selectbox(tr("train.task"), list(TASK_PARAM), key=keys.TRAIN_TASK, format_func=lambda k: tr(f"task.{k}"))
 pname, pdefault, phi = TASK_PARAM[task]
 if pname == "corpus":
-    if st.session_state.get("w_t_corpus") not in CORPORA:
-        st.session_state["w_t_corpus"] = pdefault
-    param = c_param.radio(tr("train.param.corpus"), CORPORA, key="w_t_corpus", horizontal=True,
+    if st.session_state.get(keys.TRAIN_CORPUS) not in CORPORA:
+        st.session_state[keys.TRAIN_CORPUS] = pdefault
+    param = c_param.radio(tr("train.param.corpus"), CORPORA, key=keys.TRAIN_CORPUS, horizontal=True,
                           format_func=lambda c: {"en": "English", "zh": "中文"}[c])
 else:
-    seed_widget(f"w_t_{task}", pdefault)
-    param = int(c_param.number_input(tr(f"train.param.{pname}"), 0, 10_000, step=1, key=f"w_t_{task}"))
-cell = c_cell.selectbox(tr("train.cell"), CELL_KINDS, key="w_t_cell", format_func=str.upper)
-hidden = int(c_hidden.number_input(tr("train.hidden"), 0, 10_000, step=1, key="w_t_hidden"))
-lr = float(c_lr.number_input(tr("train.lr"), 0.0, 10.0, step=0.001, format="%.4f", key="w_t_lr"))
-steps = int(c_steps.number_input(tr("train.steps"), 0, 1_000_000, step=50, key="w_t_steps",
+    seed_widget(keys.train_param(task), pdefault)
+    param = int(c_param.number_input(tr(f"train.param.{pname}"), 0, 10_000, step=1, key=keys.train_param(task)))
+cell = c_cell.selectbox(tr("train.cell"), CELL_KINDS, key=keys.TRAIN_CELL, format_func=str.upper)
+hidden = int(c_hidden.number_input(tr("train.hidden"), 0, 10_000, step=1, key=keys.TRAIN_HIDDEN))
+lr = float(c_lr.number_input(tr("train.lr"), 0.0, 10.0, step=0.001, format="%.4f", key=keys.TRAIN_LR))
+steps = int(c_steps.number_input(tr("train.steps"), 0, 1_000_000, step=50, key=keys.TRAIN_STEPS,
                                  help=tr("train.steps_help", batch=train_view.BATCH, cap=CAP_SECONDS)))
 settings = Settings(task, param, cell, hidden, lr, steps)
 if pname == "gap":
@@ -47,24 +48,24 @@ for name, value in train_view.to_query(settings).items():
 b_train, b_reset, _ = st.columns([1, 1, 4])
 if b_train.button(tr("train.start"), type="primary", key="train_start"):
     try:
-        st.session_state["train_job"] = train_view.start(settings)
-        st.session_state.pop("train_error", None)
+        st.session_state[keys.TRAIN_JOB] = train_view.start(settings)
+        st.session_state.pop(keys.TRAIN_ERROR, None)
     except Problem as err:
-        st.session_state["train_error"] = err.message(lang)
+        st.session_state[keys.TRAIN_ERROR] = err.message(lang)
     except ValueError as err:
-        st.session_state["train_error"] = str(err)
-job = st.session_state.get("train_job")
+        st.session_state[keys.TRAIN_ERROR] = str(err)
+job = st.session_state.get(keys.TRAIN_JOB)
 if job is not None and b_reset.button(tr("train.reset"), key="train_reset"):
     job.stop()
-    del st.session_state["train_job"]
+    del st.session_state[keys.TRAIN_JOB]
     job = None
-if st.session_state.get("train_error"):
+if st.session_state.get(keys.TRAIN_ERROR):
     st.error(f"**{tr('train.bad_settings')}**: {state.md_escape(st.session_state['train_error'])}")
 
 
 # ------------------------------------------------------------------ live progress (a fragment: only it reruns)
 def live():
-    job = st.session_state.get("train_job")
+    job = st.session_state.get(keys.TRAIN_JOB)
     if job is None:
         st.info(tr("train.no_run"))
         return
@@ -86,11 +87,11 @@ def live():
         st.rerun()      # leave the timer, draw the results
 
 
-running = st.session_state.get("train_job") is not None and st.session_state["train_job"].running
+running = st.session_state.get(keys.TRAIN_JOB) is not None and st.session_state[keys.TRAIN_JOB].running
 st.fragment(live, run_every=0.4 if running else None)()
 
 # ------------------------------------------------------------------ results
-job = st.session_state.get("train_job")
+job = st.session_state.get(keys.TRAIN_JOB)
 if job is not None and not job.running:
     res = job.result
     st.success(tr(f"train.ended.{job.reason}", step=res["steps"], cap=CAP_SECONDS))
@@ -117,9 +118,10 @@ if job is not None and not job.running:
     st.subheader(tr("train.timelapse"))
     st.caption(tr("train.timelapse_help"))
     snap_steps = [s for s, _ in job.snapshots]
-    if st.session_state.get("w_t_snap") not in snap_steps:
-        st.session_state["w_t_snap"] = snap_steps[-1]
-    at = st.select_slider(tr("train.snapshot"), snap_steps, key="w_t_snap") if len(snap_steps) > 1 else snap_steps[0]
+    if st.session_state.get(keys.TRAIN_SNAPSHOT) not in snap_steps:
+        st.session_state[keys.TRAIN_SNAPSHOT] = snap_steps[-1]
+    at = (st.select_slider(tr("train.snapshot"), snap_steps, key=keys.TRAIN_SNAPSHOT)
+          if len(snap_steps) > 1 else snap_steps[0])
     tokens = train_view.probe_tokens(job.task)
     st.caption(tr("train.probe", text=state.md_escape(train_view.short_text(tokens))))
     snapshot = job.snapshots[snap_steps.index(at)][1]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import app, model_source, parsing
+from ui import app, model_source, parsing, state
 from ui.errors import Problem
 from ui.i18n import LANGS, catalogue, t
 
@@ -73,7 +73,7 @@ def test_explorer_defaults_show_heatmaps_and_cell():
     assert at.title[0].value == t("explorer.title", "zh")
     keys = {c.proto.id for c in charts(at)}
     assert len(charts(at)) == 3, keys            # heatmaps, token strip, cell diagram
-    assert at.slider(key="w_t").value == 1
+    assert at.slider(key="w_step").value == 1
 
 
 # ------------------------------------------------------------------ query parameters
@@ -81,7 +81,7 @@ def test_query_parameters_reproduce_the_view():
     at = open_page(seq="hello world", mode="chars", cell="gru", hidden=8, layers=2, seed=3, t=4, unit=5, lang="en")
     assert_clean(at)
     assert at.title[0].value == "Sequence explorer"
-    assert at.slider(key="w_t").value == 4
+    assert at.slider(key="w_step").value == 4
     assert at.number_input(key="w_unit").value == 5
     assert at.selectbox(key="w_cell").value == "gru"
     assert at.number_input(key="w_hidden").value == 8
@@ -102,7 +102,7 @@ def test_bad_query_parameters_warn_and_fall_back(lang):
         assert name in shown
     assert at.number_input(key="w_hidden").value == 512
     assert at.selectbox(key="w_cell").value == "lstm"
-    assert at.slider(key="w_t").value == 1
+    assert at.slider(key="w_step").value == 1
 
 
 def test_bad_language_falls_back_to_chinese():
@@ -117,7 +117,7 @@ def test_step_past_the_end_is_moved_with_a_warning():
     assert_clean(at)
     shown = " ".join(w.value for w in at.warning)
     assert "Step 99" in shown and "unit 15" in shown
-    assert at.slider(key="w_t").value == 3
+    assert at.slider(key="w_step").value == 3
     assert at.query_params["t"] == "3"
 
 
@@ -160,13 +160,13 @@ def test_step_buttons_move_the_step_and_the_url():
     at = open_page(seq="abcdef", lang="en")
     at.button(key="b_next").click().run()
     at.button(key="b_next").click().run()
-    assert at.slider(key="w_t").value == 3 and at.query_params["t"] == "3"
+    assert at.slider(key="w_step").value == 3 and at.query_params["t"] == "3"
     at.button(key="b_last").click().run()
-    assert at.slider(key="w_t").value == 6
+    assert at.slider(key="w_step").value == 6
     at.button(key="b_prev").click().run()
-    assert at.slider(key="w_t").value == 5
+    assert at.slider(key="w_step").value == 5
     at.button(key="b_first").click().run()
-    assert at.slider(key="w_t").value == 1
+    assert at.slider(key="w_step").value == 1
     assert_clean(at)
 
 
@@ -187,7 +187,7 @@ def test_language_switch_keeps_page_sequence_and_step():
     at.radio(key="w_lang").set_value("en").run()
     assert_clean(at)
     assert at.title[0].value == "Sequence explorer"
-    assert at.slider(key="w_t").value == 3
+    assert at.slider(key="w_step").value == 3
     assert at.text_area(key="w_seq").value == "你好，世界"
     assert at.query_params["lang"] == "en"
 
@@ -221,7 +221,7 @@ def test_numbers_mode_and_vectors():
 
 # ------------------------------------------------------------------ export and uploads (plain functions)
 def test_exports_hold_every_layer():
-    spec = model_source.ModelSpec(cell="lstm", hidden=4, layers=2)
+    spec = state.ModelSpec(cell="lstm", hidden=4, layers=2)
     run = model_source.compute(spec, "ab,c", "chars", "embedding")
     import io
     data = np.load(io.BytesIO(model_source.trace_npz(run)))
@@ -244,7 +244,7 @@ def test_bad_upload_raises_a_value_error_with_a_reason():
 def test_uploaded_model_rejects_vectors_of_the_wrong_width():
     import lstm_core
     model = lstm_core.LSTM.init(3, 4)
-    spec = model_source.ModelSpec(cell="lstm", hidden=4, upload="x")
+    spec = state.ModelSpec(cell="lstm", hidden=4, upload="x")
     with pytest.raises(Problem) as err:
         model_source.compute(spec, "1,0; 0,1", "numbers", "embedding", model=model)
     assert err.value.key == "input.err.width"
@@ -263,7 +263,7 @@ def test_catalogues_of_this_area_match_in_both_languages():
 
 
 def test_wide_typed_vectors_are_refused_with_the_limit():
-    spec = model_source.ModelSpec("lstm", 512, 4)
+    spec = state.ModelSpec("lstm", 512, 4)
     with pytest.raises(Problem):     # the parser caps the width first
         model_source.compute(spec, ",".join(["1"] * 24_000) + ";", "numbers", "embedding")
 
@@ -273,7 +273,7 @@ def test_models_past_the_weight_budget_are_refused_before_they_are_built(monkeyp
     built = []
     monkeypatch.setattr(model_source, "generated_model", lambda *a: built.append(a))
     with pytest.raises(Problem) as err:
-        model_source.compute(model_source.ModelSpec("lstm", 64, 1), "1,2,3; 4,5,6", "numbers", "embedding")
+        model_source.compute(state.ModelSpec("lstm", 64, 1), "1,2,3; 4,5,6", "numbers", "embedding")
     assert err.value.key == "model.too_many_params" and not built
     for lang in LANGS:
         assert "10,000" in t(err.value.key, lang, **err.value.params)
@@ -281,7 +281,7 @@ def test_models_past_the_weight_budget_are_refused_before_they_are_built(monkeyp
 
 def test_csv_download_peaks_near_its_size_and_large_traces_are_npz_only():
     import tracemalloc
-    run = model_source.compute(model_source.ModelSpec("lstm", 32, 1), "".join(chr(0x4E00 + i) for i in range(100)),
+    run = model_source.compute(state.ModelSpec("lstm", 32, 1), "".join(chr(0x4E00 + i) for i in range(100)),
                                "chars", "embedding")
     tracemalloc.start()
     try:

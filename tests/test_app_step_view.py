@@ -5,7 +5,7 @@ import plotly.io as pio
 import pytest
 
 from lstm_core.notation import TRACE_VALUES
-from ui import model_source
+from ui import model_source, state
 from ui.figures import sequence as figures
 from ui.figures.step_view import StepFigures
 
@@ -20,7 +20,7 @@ def rounded(shapes):
 
 @pytest.fixture(scope="module")
 def run():
-    return model_source.compute(model_source.ModelSpec("lstm", 6, 2), "猫坐在垫子上，then it slept. " * 3,
+    return model_source.compute(state.ModelSpec("lstm", 6, 2), "猫坐在垫子上，then it slept. " * 3,
                                 "chars", "embedding")
 
 
@@ -52,5 +52,5 @@ def test_a_different_view_rebuilds(run):
     assert views.heatmaps(run, 1, names, None, "zh", 2) is not a            # language changed
     b = views.strip(run, 1, 2, "hidden", "en", 2)
     assert views.strip(run, 1, 3, "hidden", "en", 2) is not b                # unit changed
-    other = model_source.compute(model_source.ModelSpec("lstm", 6, 2), "another", "chars", "embedding")
+    other = model_source.compute(state.ModelSpec("lstm", 6, 2), "another", "chars", "embedding")
     assert views.heatmaps(other, 1, names, None, "zh", 2) is not a           # new run

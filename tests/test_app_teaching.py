@@ -70,7 +70,7 @@ def test_rnn_page_follows_the_url():
     at = open_page("rnn", lang="en", seq=SEQ, mode="chars", hidden=5, seed=3, unit=2, enc="onehot_sequence")
     assert_clean(at, "en")
     assert at.text_area(key="w_seq").value == SEQ
-    assert at.slider(key="w_unit_rnn").value == 2
+    assert at.slider(key="w_rnn_unit").value == 2
     note = " ".join(c.value for c in at.caption)
     assert "(5)" in note and "(3)" in note and "4 numbers per step" in note     # one-hot over a, b, c, d
     assert len(charts(at)) == 4                     # unrolled, heatmap of h, influence matrix, share
@@ -81,7 +81,7 @@ def test_rnn_page_follows_the_url():
 
 def test_rnn_page_unit_slider_updates_the_url():
     at = open_page("rnn", lang="zh", seq=SEQ, hidden=4)
-    at.slider(key="w_unit_rnn").set_value(3).run()
+    at.slider(key="w_rnn_unit").set_value(3).run()
     assert_clean(at, "zh")
     assert at.query_params["unit"] == "3"
 
@@ -89,7 +89,7 @@ def test_rnn_page_unit_slider_updates_the_url():
 def test_long_sequence_is_cut_with_a_note():
     at = open_page("rnn", lang="en", seq="ab" * 100, hidden=3)
     assert_clean(at, "en")
-    assert any(str(TP.MAX_STEPS) in i.value for i in at.info)
+    assert any(str(TP.TEACHING_STEPS) in i.value for i in at.info)
 
 
 def test_bad_sequence_shows_the_parser_error():
@@ -102,9 +102,9 @@ def test_bad_sequence_shows_the_parser_error():
 @pytest.mark.parametrize("lang", LANGS)
 def test_lstm_cell_numbers_follow_the_sliders(lang):
     at = open_page("lstm_cell", lang=lang)
-    at.radio(key="w_cell_units").set_value(1)
-    at.slider(key="w_cell_bf").set_value(4.0)
-    at.slider(key="w_cell_c0").set_value(2.0)
+    at.radio(key="w_cellpage_units").set_value(1)
+    at.slider(key="w_cellpage_bf").set_value(4.0)
+    at.slider(key="w_cellpage_c0").set_value(2.0)
     at.run()
     assert_clean(at, lang)
     code = "\n".join(c.value for c in at.code)
@@ -119,10 +119,10 @@ def test_lstm_cell_numbers_follow_the_sliders(lang):
 
 def test_lstm_cell_candidate_bias_can_push_memory_down():
     at = open_page("lstm_cell", lang="en")
-    at.radio(key="w_cell_units").set_value(1)
-    at.slider(key="w_cell_bz").set_value(-4.0)
-    at.slider(key="w_cell_bi").set_value(4.0)
-    at.slider(key="w_cell_c0").set_value(0.0)
+    at.radio(key="w_cellpage_units").set_value(1)
+    at.slider(key="w_cellpage_bz").set_value(-4.0)
+    at.slider(key="w_cellpage_bi").set_value(4.0)
+    at.slider(key="w_cellpage_c0").set_value(0.0)
     at.run()
     code = "\n".join(c.value for c in at.code)
     c_value = re.search(r"c = .* = (−?[0-9.]+)\s", code + " ").group(1)
@@ -256,10 +256,10 @@ def test_a_chosen_unit_beyond_a_smaller_model_is_brought_within():
     """Unit 7 of 8 chosen, then the sidebar's hidden size drops to 4: the page
     shows the last unit instead of Streamlit's "value above max" error."""
     at = open_page("rnn", lang="en", seq="hello there", hidden=8)
-    at.slider(key="w_unit_rnn").set_value(7).run()
+    at.slider(key="w_rnn_unit").set_value(7).run()
     at.sidebar.number_input(key="w_hidden").set_value(4).run()
     assert_clean(at, "en")
-    assert at.slider(key="w_unit_rnn").value == 3
+    assert at.slider(key="w_rnn_unit").value == 3
     at = open_page("memory", lang="en", seq="hello there", hidden=8)
     at.radio(key="w_mem_iv").set_value("silence").run()
     at.number_input(key="w_mem_unit").set_value(7).run()

@@ -49,8 +49,8 @@ def test_train_page_defaults(lang):
     at = open_page("pages/train.py", lang=lang)
     assert_clean(at)
     assert at.title[0].value == t("train.title", lang)
-    assert at.selectbox(key="w_t_task").value == "recall"
-    assert at.number_input(key="w_t_hidden").value == train_view.DEFAULTS["hidden"]
+    assert at.selectbox(key="w_train_task").value == "recall"
+    assert at.number_input(key="w_train_hidden").value == train_view.DEFAULTS["hidden"]
     assert t("train.no_run", lang) in texts(at)
     assert str(train_view.CAP_SECONDS) in at.markdown[0].value          # the time cap is stated
     assert at.query_params["task"] == ["recall"] or at.query_params["task"] == "recall"
@@ -65,11 +65,11 @@ def test_train_page_reads_its_query_parameters():
     at = open_page("pages/train.py", lang="en", task="parity", param=12, train_cell="gru", train_hidden=8,
                    lr=0.02, steps=40)
     assert_clean(at)
-    assert at.selectbox(key="w_t_task").value == "parity"
-    assert at.number_input(key="w_t_parity").value == 12
-    assert at.selectbox(key="w_t_cell").value == "gru"
-    assert at.number_input(key="w_t_hidden").value == 8
-    assert at.number_input(key="w_t_steps").value == 40
+    assert at.selectbox(key="w_train_task").value == "parity"
+    assert at.number_input(key="w_train_parity").value == 12
+    assert at.selectbox(key="w_train_cell").value == "gru"
+    assert at.number_input(key="w_train_hidden").value == 8
+    assert at.number_input(key="w_train_steps").value == 40
     assert _q(at, "train_hidden") == "8" and _q(at, "param") == "12"
 
 
@@ -77,7 +77,7 @@ def test_hostile_query_parameters_fall_back():
     at = open_page("pages/train.py", lang="en", task="<b>x</b>", param="zz", train_cell="lstmx", train_hidden="-5",
                    lr="nan", steps="1e99")
     assert_clean(at)
-    assert at.selectbox(key="w_t_task").value == "recall"
+    assert at.selectbox(key="w_train_task").value == "recall"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -90,11 +90,11 @@ def test_tiny_run_to_the_end_then_timelapse_and_open_in_explorer(lang):
     assert job.reason == "steps" and job.trainer.steps == 30
     assert t("train.ended.steps", lang, step=30) in texts(at)
     assert len(at.get("plotly_chart")) == 2                               # progress + time-lapse
-    slider = at.select_slider(key="w_t_snap")
+    slider = at.select_slider(key="w_train_snap")
     assert slider.value == 30
     slider.set_value(0).run()
     assert_clean(at)
-    assert at.select_slider(key="w_t_snap").value == 0
+    assert at.select_slider(key="w_train_snap").value == 0
     assert any("r = " in s for s in texts(at))                           # the interpretable unit is named
     # open in the explorer: the trained model is the explorer's model, with one example of the task
     at.button(key="train_open").click().run()

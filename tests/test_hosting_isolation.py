@@ -50,7 +50,7 @@ def test_two_sessions_with_different_sequences_and_models():
     assert "".join(ra.tokens) == "alpha ALPHA-ONLY" and ra.trace.cell == "gru" and ra.trace.hidden_size == 8
     assert rb.tokens == ("베타", "BETA-ONLY", "你", "好") and rb.trace.cell == "rnn"
     assert rb.trace.num_layers == 2 and rb.trace.hidden_size == 5
-    assert a.slider(key="w_t").value == 5 and b.slider(key="w_t").value == 4
+    assert a.slider(key="w_step").value == 5 and b.slider(key="w_step").value == 4
     assert a.query_params["seq"] == "alpha ALPHA-ONLY" and b.query_params["seq"] == "베타 BETA-ONLY 你好"
     assert a.query_params["lang"] == "en" and b.query_params["lang"] == "zh"
     assert "BETA-ONLY" not in seen(a) and "베타" not in seen(a)
@@ -136,7 +136,7 @@ def test_pages_keep_sequences_apart(page):
             at.switch_page(page)
         at.run()
     clean(a), clean(b)
-    key = "w_home_seq" if page == "explorer_app.py" else "w_seq"
+    key = "w_seq"
     if key in a.session_state:                        # pages without a sequence box still must not mix URLs
         assert a.session_state[key] == "AAA one" and b.session_state[key] == "BBB two"
     assert a.query_params["seq"] == "AAA one" and b.query_params["seq"] == "BBB two"

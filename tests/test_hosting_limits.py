@@ -28,13 +28,13 @@ def no_big_models(monkeypatch):
     """Fail instead of allocating when compute asks for a model past the budget."""
     asked = []
 
-    def guarded(cell, input_size, hidden, layers, seed, forget_bias):
+    def guarded(cell, input_size, hidden, layers, seed, forget_bias, dtype=np.float32):
         n = generated_params(cell, input_size, hidden, layers)
         asked.append(n)
         if n > PARAM_BUDGET:
             raise AssertionError(f"compute built a {n:,}-parameter model (I={input_size}, H={hidden}, L={layers})")
         return lstm_core.CELLS[cell].init(input_size, hidden, num_layers=layers, seed=seed,
-                                          forget_bias=forget_bias, dtype=np.float32)
+                                          forget_bias=forget_bias, dtype=dtype)
 
     monkeypatch.setattr(model_source, "generated_model", guarded)
     return asked
@@ -49,7 +49,7 @@ def test_param_formula_matches_the_core():
 def test_largest_legitimate_models_fit(no_big_models):
     """Every control at its maximum, with text a user can type, stays within the budget."""
     for layers, steps in ((1, model_source.MAX_WORK // 512), (4, model_source.MAX_WORK // 2048)):
-        spec = model_source.ModelSpec("lstm", 512, layers)
+        spec = state.ModelSpec("lstm", 512, layers)
         text = "".join(chr(0x4E00 + i) for i in range(min(steps, parsing.MAX_TOKENS)))   # all distinct
         for enc in ("embedding", "onehot_sequence"):
             model_source.compute(spec, text, "chars", enc)
@@ -59,13 +59,13 @@ def test_largest_legitimate_models_fit(no_big_models):
 def test_wide_typed_vectors_are_refused_before_the_model_is_built(no_big_models):
     text = ",".join(["1"] * 24_000) + ";"            # 48,000 characters: fits in a URL's seq (MAX_SEQ_CHARS)
     assert len(text) <= state.MAX_SEQ_CHARS
-    spec = model_source.ModelSpec("lstm", 512, 4)
+    spec = state.ModelSpec("lstm", 512, 4)
     with pytest.raises(Problem):
         model_source.compute(spec, text, "numbers", "embedding")
 
 
 def test_too_many_steps_are_refused_before_the_model_is_built(no_big_models):
-    spec = model_source.ModelSpec("lstm", 512, 4)
+    spec = state.ModelSpec("lstm", 512, 4)
     with pytest.raises(Problem):
         model_source.compute(spec, "a" * 1000, "chars", "embedding")
     assert not no_big_models
@@ -135,7 +135,7 @@ def test_rnn_page_keeps_the_influence_view_within_budget(cheap_influence):
 def test_csv_export_memory_is_a_small_multiple_of_its_size():
     import tracemalloc
 
-    spec = model_source.ModelSpec("lstm", 128, 1)
+    spec = state.ModelSpec("lstm", 128, 1)
     run = model_source.compute(spec, "".join(chr(0x4E00 + i) for i in range(200)), "chars", "embedding")
     tracemalloc.start()
     try:

@@ -30,17 +30,17 @@ RAW = st.one_of(
                      "9" * 5000, "0x10", "1_000", "١٦", "\x00", "%00", "{name}", "{0}", "<script>"]),
 )
 VALUE = st.one_of(RAW, st.lists(RAW, max_size=3))   # a plain dict may hold lists (repeated parameters)
-QUERY = st.dictionaries(st.one_of(st.sampled_from(state.NAMES), st.text(max_size=8)), VALUE, max_size=14)
+QUERY = st.dictionaries(st.one_of(st.sampled_from(state.PARAMS), st.text(max_size=8)), VALUE, max_size=14)
 
 
 def in_range(view):
     for name, (lo, hi) in state.RANGES.items():
-        value = getattr(view, name)
+        value = state.param(view, name)
         assert lo <= value <= hi, (name, value)
-        assert type(value) is type(getattr(state.DEFAULT, name)), (name, type(value))
-    assert math.isfinite(view.fb)
+        assert type(value) is type(state.param(state.DEFAULT, name)), (name, type(value))
+    assert math.isfinite(view.model.forget_bias)
     for name, allowed in state.CHOICES.items():
-        assert getattr(view, name) in allowed, name
+        assert state.param(view, name) in allowed, name
     assert isinstance(view.seq, str) and len(view.seq) <= state.MAX_SEQ_CHARS
 
 
@@ -57,7 +57,7 @@ def test_any_query_gives_a_valid_view(params):
         assert all(len(str(v)) <= 40 for k, v in p.params.items() if k == "value")
     # a parameter that was not repaired is taken as given
     named = {p.params.get("name") for p in problems}
-    for name in set(params) & set(state.NAMES) - {"seq"} - named:
+    for name in set(params) & set(state.PARAMS) - {"seq"} - named:
         raw = params[name][-1] if isinstance(params[name], list) and params[name] else params[name]
         if isinstance(raw, list):
             continue
@@ -69,10 +69,11 @@ def test_any_query_gives_a_valid_view(params):
 def test_to_query_is_stable(params):
     view, _ = state.parse_query(params)
     link = state.to_query(view)
-    assert set(link) == set(state.NAMES) and all(isinstance(v, str) for v in link.values())
+    assert set(link) == set(state.PARAMS) and all(isinstance(v, str) for v in link.values())
     again, problems = state.parse_query(link)
     assert state.to_query(again) == link and not problems
-    assert again.with_(fb=view.fb) == view and abs(again.fb - view.fb) <= 1e-5 * max(1, abs(view.fb))
+    fb, fb2 = view.model.forget_bias, again.model.forget_bias
+    assert again.with_(forget_bias=fb) == view and abs(fb2 - fb) <= 1e-5 * max(1, abs(fb))
 
 
 @SETTINGS
@@ -81,7 +82,7 @@ def test_to_query_is_stable(params):
        fb=st.sampled_from([-10.0, -1.5, 0.0, 0.25, 1.0, 3.0, 10.0]), enc=st.sampled_from(parsing.ENCODINGS),
        step=st.integers(*state.RANGES["t"]), unit=st.integers(*state.RANGES["unit"]), lang=st.sampled_from(LANGS))
 def test_every_valid_view_survives_the_url(seq, mode, cell, hidden, layers, seed, fb, enc, step, unit, lang):
-    view = state.View(seq, mode, cell, hidden, layers, seed, fb, enc, step, unit, lang)
+    view = state.View(seq, mode, state.ModelSpec(cell, hidden, layers, seed, fb), enc, step, unit, lang)
     again, problems = state.parse_query(state.to_query(view))
     assert again == view and problems == []
 

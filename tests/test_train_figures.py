@@ -76,12 +76,12 @@ def test_bad_settings_raise_naming_the_limit(settings, message):
 def test_query_settings_repair_bad_values():
     got = train_view.query_settings({"task": "nope", "param": "x", "train_hidden": "-3", "lr": "abc",
                                      "steps": "99999999", "train_cell": "LSTM!"})
-    assert got["w_t_task"] == "recall" and got["w_t_recall"] == 20
-    assert got["w_t_hidden"] == 0 and got["w_t_lr"] == 0.01 and got["w_t_steps"] == train_view.WIDGET_MAX
-    assert "w_t_cell" not in got
+    assert got["w_train_task"] == "recall" and got["w_train_recall"] == 20
+    assert got["w_train_hidden"] == 0 and got["w_train_lr"] == 0.01 and got["w_train_steps"] == train_view.WIDGET_MAX
+    assert "w_train_cell" not in got
     s = Settings("charlm", "zh", "rnn", 8, 0.005, 10)
     back = train_view.query_settings(train_view.to_query(s))
-    assert back["w_t_corpus"] == "zh" and back["w_t_cell"] == "rnn" and back["w_t_lr"] == 0.005
+    assert back["w_train_corpus"] == "zh" and back["w_train_cell"] == "rnn" and back["w_train_lr"] == 0.005
 
 
 @pytest.mark.parametrize("name, params", [("recall", {"gap": 6}), ("adding", {"length": 6}),

@@ -1,6 +1,6 @@
 """Where the explorer's model and its forward pass come from.
 
-Three sources, one ``ModelSpec`` (hashable, so it can key a cache):
+Four sources, one ``ui.state.ModelSpec`` (hashable, so it can key a cache):
 
 - generated: seeded random weights for a cell kind, hidden size, layers and
   forget bias (``lstm_core.<CELL>.init``); the input size follows the
@@ -9,7 +9,7 @@ Three sources, one ``ModelSpec`` (hashable, so it can key a cache):
 - uploaded: a ``.npz`` / ``.safetensors`` file read by ``lstm_core.load``;
   the spec holds the file's SHA-256, never the per-user upload object;
 - trained presets: ``presets()`` lists the shipped ones (``lstm_core/presets``);
-  a model trained on the Train page sits in the session under ``TRAINED``.
+  a model trained on the Train page sits in the session under ``keys.TRAINED``.
 
 ``compute`` is the pure pipeline text → tokens → X (T, I) → Trace; the
 ``cached_*`` wrappers bound memory (``max_entries``, ``ttl``) so a hosted
@@ -31,6 +31,7 @@ import lstm_core.presets
 
 from . import parsing
 from .errors import Problem
+from .state import ModelSpec
 
 # T · H · layers above this is refused (a trace holds ~12 arrays of T×H per layer).
 # 500k keeps a session at the limit near 28 MB (2,000 steps at H = 250), so about
@@ -52,7 +53,6 @@ class Preset(NamedTuple):
     info: dict = {}         # its manifest entry: task, accuracy, chance, train_seconds, look {en, zh}, …
 
 
-TRAINED = "trained_model"   # session-state key of the model trained on the Train page in this session
 
 
 @st.cache_resource(max_entries=len(lstm_core.presets.names()) or 1, show_spinner=False)
@@ -70,21 +70,6 @@ def presets() -> list[Preset]:
 def preset_info() -> dict:
     """Preset id → its manifest entry."""
     return {p.id: p.info for p in presets()}
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    cell: str = "lstm"
-    hidden: int = 16
-    layers: int = 1
-    seed: int = 0
-    forget_bias: float = 1.0
-    upload: str | None = None    # SHA-256 of an uploaded weight file
-    preset: str | None = None    # Preset.id
-
-    @property
-    def generated(self) -> bool:
-        return self.upload is None and self.preset is None
 
 
 @dataclass(frozen=True)
@@ -108,47 +93,75 @@ def param_count(cell, input_size, hidden, layers):
     return gates * hidden * (input_size + hidden + 2) + (layers - 1) * gates * hidden * (2 * hidden + 2)
 
 
-def generated_model(cell, input_size, hidden, layers, seed, forget_bias):
-    """Seeded random weights (float32: the explorer shows, it does not train)."""
-    return lstm_core.CELLS[cell].init(input_size, hidden, num_layers=layers, seed=seed, forget_bias=forget_bias,
-                    dtype=np.float32)
+def generated_model(cell, input_size, hidden, layers, seed, forget_bias, dtype=np.float32):
+    """Seeded random weights (``forget_bias`` is used by the LSTM only)."""
+    kw = {"forget_bias": forget_bias} if cell == "lstm" else {}
+    return lstm_core.CELLS[cell].init(input_size, hidden, num_layers=layers, seed=seed, dtype=dtype, **kw)
 
 
-def compute(spec: ModelSpec, text: str, mode: str, encoding: str, model=None) -> Run:
-    """text → tokens → X (T, I) → forward pass.
+class Inputs(NamedTuple):
+    """What typed text becomes: its tokens, X (T, I) with the vocabulary used, and the steps before a cut."""
 
-    ``model`` is required for uploads and presets, ignored for generated
-    weights. Raises ``ui.errors.Problem`` for bad input and past
+    tokens: tuple
+    encoded: parsing.Encoded
+    total: int
+
+
+def read_input(text: str, mode: str, encoding: str, *, seed: int = 0, model=None,
+               limit: int = parsing.MAX_TOKENS) -> Inputs:
+    """text → tokens → X (T, I), the first ``limit`` steps (the one path every page takes).
+
+    With ``model`` the vectors fit it: its vocabulary for one-hot, its input size. Raises
+    ``ui.errors.Problem`` for text the parser refuses.
+    """
+    seq = parsing.parse_sequence(text, mode)
+    total = len(seq.tokens)
+    if total > limit:
+        seq = parsing.Sequence(seq.tokens[:limit], None if seq.vectors is None else seq.vectors[:limit], seq.mode)
+    if model is None:
+        enc = parsing.encode(seq, encoding, seed=seed)
+    else:
+        enc = parsing.encode(seq, encoding, vocab=model.meta.get("vocab"), dim=model.input_size, seed=seed,
+                             input_size=model.input_size)
+    return Inputs(tuple(seq.tokens), enc, total)
+
+
+def compute(spec: ModelSpec, text: str, mode: str, encoding: str, model=None, *, dtype=np.float32,
+            limit: int = parsing.MAX_TOKENS) -> Run:
+    """text → tokens → X (T, I) → forward pass, on the first ``limit`` steps.
+
+    ``model`` is required for uploads, presets and trained models, ignored for
+    generated weights (built here in ``dtype``; float32 by default: the explorer
+    shows, it does not train). Raises ``ui.errors.Problem`` for bad input and past
     ``MAX_WORK``, ``lstm_core.WeightError`` when X does not fit the model.
     """
     seq = parsing.parse_sequence(text, mode)
-    T = len(seq.tokens)
+    T = min(len(seq.tokens), limit)
     if spec.generated:
         H, L = spec.hidden, spec.layers
         if T * H * L > MAX_WORK:
             raise _too_many_steps(T, H, L)
         width = seq.vectors.shape[1] if seq.vectors is not None else (
-            parsing.EMBED_DIM if encoding == "embedding" else len(set(seq.tokens)))
+            parsing.EMBED_DIM if encoding == "embedding" else len(set(seq.tokens[:T])))
         if param_count(spec.cell, width, H, L) > MAX_PARAMS:
             raise Problem("model.too_many_params", inputs=width, hidden=H, layers=L,
-                         params=f"{param_count(spec.cell, width, H, L):,}", limit=f"{MAX_PARAMS:,}")
-        enc = parsing.encode(seq, encoding, seed=spec.seed)
-        model = generated_model(spec.cell, enc.X.shape[1], H, L, spec.seed, spec.forget_bias)
+                          params=f"{param_count(spec.cell, width, H, L):,}", limit=f"{MAX_PARAMS:,}")
+        inputs = read_input(text, mode, encoding, seed=spec.seed, limit=limit)
+        model = generated_model(spec.cell, inputs.encoded.X.shape[1], H, L, spec.seed, spec.forget_bias, dtype)
     else:
         if T * model.hidden_size * model.num_layers > MAX_WORK:
             raise _too_many_steps(T, model.hidden_size, model.num_layers)
-        enc = parsing.encode(seq, encoding, vocab=model.meta.get("vocab"), dim=model.input_size,
-                             seed=spec.seed, input_size=model.input_size)
-    enc.X.flags.writeable = False   # the Run is cached and shared by every session that typed the same
-    X = np.asarray(enc.X, dtype=model.dtype)
-    trace = model.forward(X)
-    return Run(tuple(seq.tokens), enc, trace, model.describe())
+        inputs = read_input(text, mode, encoding, seed=spec.seed, model=model, limit=limit)
+    inputs.encoded.X.flags.writeable = False   # the Run is cached and shared by every session that typed the same
+    trace = model.forward(np.asarray(inputs.encoded.X, dtype=model.dtype))
+    return Run(inputs.tokens, inputs.encoded, trace, model.describe())
 
 
 @st.cache_resource(max_entries=CACHE_ENTRIES, ttl=CACHE_TTL, show_spinner=False)
-def cached_run(spec: ModelSpec, text: str, mode: str, encoding: str, _model=None) -> Run:
-    """``compute``, once per (spec, text, mode, encoding); the Run is read-only and shared."""
-    return compute(spec, text, mode, encoding, _model)
+def cached_run(spec: ModelSpec, text: str, mode: str, encoding: str, _model=None, dtype=np.float32,
+               limit: int = parsing.MAX_TOKENS) -> Run:
+    """``compute``, once per (spec, text, mode, encoding, dtype, limit); the Run is read-only and shared."""
+    return compute(spec, text, mode, encoding, _model, dtype=dtype, limit=limit)
 
 
 @st.cache_resource(max_entries=4, ttl=CACHE_TTL, show_spinner=False)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Mapping
 
 from lstm_core.notation import CELL_KINDS
@@ -37,18 +37,17 @@ from lstm_core.presets import names as _preset_names
 
 from .errors import Problem
 from .i18n import DEFAULT_LANG, LANGS
-from .parsing import ENCODINGS, MODES
+from .parsing import ENCODINGS, MAX_TOKENS, MODES
 
-MAX_STEPS = 2000          # = ui.parsing.MAX_TOKENS, the longest sequence
 MAX_SEQ_CHARS = 50_000     # a URL longer than this is cut (the parser then names the token limit)
 
-# name -> (lowest, highest) for the numeric parameters
+# URL parameter -> (lowest, highest) for the numeric parameters
 RANGES = {
     "hidden": (1, 512),
     "layers": (1, 4),
     "seed": (0, 2**31 - 1),
     "fb": (-10.0, 10.0),
-    "t": (1, MAX_STEPS),
+    "t": (1, MAX_TOKENS),
     "unit": (0, 511),
 }
 PRESETS = ("",) + tuple(_preset_names())
@@ -56,26 +55,68 @@ CHOICES = {"mode": MODES, "cell": CELL_KINDS, "enc": ENCODINGS, "lang": LANGS, "
 
 
 @dataclass(frozen=True)
-class View:
-    seq: str = ""
-    mode: str = "chars"
+class ModelSpec:
+    """Which model a page runs: the only dataclass that carries model settings.
+
+    Generated weights are ``cell``, ``hidden``, ``layers``, ``seed`` and
+    ``forget_bias``; a shipped trained model sets ``preset``, an uploaded file
+    ``upload`` (its SHA-256, never in the URL), a model trained on the Train
+    page ``trained`` (its id, never in the URL). Hashable: it keys the caches.
+    """
+
     cell: str = "lstm"
     hidden: int = 16
     layers: int = 1
     seed: int = 0
-    fb: float = 1.0
-    enc: str = "embedding"
-    t: int = 1
-    unit: int = 0
-    lang: str = DEFAULT_LANG
+    forget_bias: float = 1.0
     preset: str = ""
+    upload: str = ""
+    trained: str = ""
 
-    def with_(self, **changes) -> "View":
+    @property
+    def generated(self) -> bool:
+        return not (self.upload or self.preset or self.trained)
+
+    def with_(self, **changes) -> "ModelSpec":
         return replace(self, **changes)
 
 
+# URL parameter -> ModelSpec field, for the model's parameters (the URL keeps its short names)
+MODEL_PARAMS = {"cell": "cell", "hidden": "hidden", "layers": "layers", "seed": "seed", "fb": "forget_bias",
+                "preset": "preset"}
+
+
+@dataclass(frozen=True)
+class View:
+    """One screen: the sequence, the model, the step and unit, the language."""
+
+    seq: str = ""
+    mode: str = "chars"
+    model: ModelSpec = ModelSpec()
+    enc: str = "embedding"
+    t: int = 1            # the step shown, 1-based (URL ``t``)
+    unit: int = 0
+    lang: str = DEFAULT_LANG
+
+    def with_(self, **changes) -> "View":
+        """A copy with ``changes``; model fields (``cell``, ``hidden``, ``forget_bias`` …) go to ``model``."""
+        model_fields = {f.name for f in fields(ModelSpec)}
+        to_model = {k: changes.pop(k) for k in list(changes) if k in model_fields}
+        model = changes.pop("model", self.model)
+        return replace(self, model=model.with_(**to_model) if to_model else model, **changes)
+
+
 DEFAULT = View()
-NAMES = tuple(f.name for f in fields(View))
+PARAMS = ("seq", "mode", "cell", "hidden", "layers", "seed", "fb", "enc", "t", "unit", "lang", "preset")
+
+
+def param(view: View, name: str):
+    """The value of URL parameter ``name`` in ``view`` (``fb`` is ``view.model.forget_bias``)."""
+    return getattr(view.model, MODEL_PARAMS[name]) if name in MODEL_PARAMS else getattr(view, name)
+
+
+def _default(name):
+    return param(DEFAULT, name)
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
@@ -100,7 +141,7 @@ def _one(value):
 
 
 def _number(name, raw, problems):
-    default = getattr(DEFAULT, name)
+    default = _default(name)
     kind = type(default)
     lo, hi = RANGES[name]
     try:
@@ -124,7 +165,7 @@ def parse_query(params: Mapping) -> tuple[View, list[Problem]]:
     """
     problems: list[Problem] = []
     values = {}
-    for name in NAMES:
+    for name in PARAMS:
         if name not in params:
             continue
         raw = str(_one(params[name]))
@@ -141,16 +182,18 @@ def parse_query(params: Mapping) -> tuple[View, list[Problem]]:
                 values[name] = value
             else:
                 problems.append(Problem("state.bad_choice", name=name, value=_shown(raw),
-                                        choices=", ".join(CHOICES[name]), default=getattr(DEFAULT, name)))
+                                        choices=", ".join(CHOICES[name]), default=_default(name)))
         else:
             values[name] = _number(name, raw, problems)
-    return replace(DEFAULT, **values), problems
+    model = {MODEL_PARAMS[k]: values.pop(k) for k in list(values) if k in MODEL_PARAMS}
+    return replace(DEFAULT, model=DEFAULT.model.with_(**model), **values), problems
 
 
 def to_query(view: View) -> dict[str, str]:
     """The URL parameters for ``view`` (all of them, so a link is complete)."""
     out = {}
-    for name, value in asdict(view).items():
+    for name in PARAMS:
+        value = param(view, name)
         out[name] = f"{value:g}" if isinstance(value, float) else str(value)
     return out
 

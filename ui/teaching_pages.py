@@ -1,9 +1,8 @@
 """Wiring shared by the teaching pages (RNN, LSTM cell, long-term memory, GRU, gate statistics).
 
 - ``TEACHING_IDS``: the pages' ids in ``ui.app.PAGES``.
-- ``sequence_input``: the same sequence box as the explorer (same widget
-  keys and URL parameters ``seq`` / ``mode``), so the sequence follows the
-  reader from page to page and into shared links.
+- ``sequence_input`` / ``model_run``: the sequence box (``ui.widgets``) read
+  by ``ui.model_source``, for generated cells or the sidebar's model.
 - cached calls into ``lstm_core.analysis`` (bounded, like the explorer's).
 """
 from __future__ import annotations
@@ -16,39 +15,34 @@ import lstm_core
 from lstm_core import WeightError, analysis, notation
 from lstm_core.training import experiments
 
-from . import model_source, parsing, state
-from .app import seed_widget
+from . import keys, model_source, parsing
 from .errors import Problem
 from .figures import sequence as figures
 from .figures.arithmetic import _factor, fmt
 from .i18n import t
+from .widgets import sequence_box
 
 TEACHING_IDS = ("rnn", "lstm_cell", "memory", "gru", "gates")   # their entries live in ui.app.PAGES
 CACHE = dict(max_entries=8, ttl=3600, show_spinner=False)
-MAX_STEPS = 120          # the teaching pages analyse at most this many tokens
+TEACHING_STEPS = 120     # the teaching pages analyse at most this many tokens
 RECALL_GAPS, RECALL_HIDDEN, RECALL_STEPS = (5, 15, 30, 60), 16, 800    # the quick recall run (~30 s)
 PRESET_GAPS = (1, 5, 10, 25, 50, 100, 200)                               # gaps the presets are tested at
 
 
 # ------------------------------------------------------------------ input
 def sequence_input(ctx, height=68):
-    """The sequence box (text, mode); returns (tokens, X (T, I)) or stops the page with the error."""
-    tr, view = ctx.t, ctx.view
-    mode0, seq0 = state.EXAMPLES[state.DEFAULT_EXAMPLE[ctx.lang]]
-    seed_widget("w_seq", view.seq or seq0)
-    seed_widget("w_mode", view.mode if view.seq else mode0)
-    left, right = st.columns([3, 1])
-    text = left.text_area(tr("teach.seq"), key="w_seq", height=height, help=tr("teach.seq_help"))
-    mode = right.radio(tr("teach.mode"), parsing.MODES, key="w_mode", format_func=lambda m: tr(f"explorer.mode.{m}"))
+    """The sequence box; returns (tokens, X (T, I)) of at most ``TEACHING_STEPS`` steps, or stops the
+    page with the error."""
+    view = ctx.view
+    text, mode = sequence_box(view, ctx.lang, height=height)
     try:
-        tokens, X = encoded(text, mode, encoding(view), view.seed)
+        tokens, X, total = encoded(text, mode, encoding(view), view.model.seed)
     except Problem as err:
         st.error(err.message(ctx.lang))
         st.stop()
     ctx.update(seq=text, mode=mode)
-    if len(tokens) > MAX_STEPS:
-        st.info(tr("teach.cut", n=len(tokens), limit=MAX_STEPS))
-        tokens, X = tokens[:MAX_STEPS], X[:MAX_STEPS]
+    if total > TEACHING_STEPS:
+        st.info(ctx.tr("teach.cut", n=total, limit=TEACHING_STEPS))
     return tokens, X
 
 
@@ -59,13 +53,12 @@ def encoding(view):
 
 @st.cache_resource(**CACHE)
 def encoded(text, mode, encoding, seed):
-    """text → tokens → X (T, I) (``ui.parsing``) with the given encoding."""
-    seq = parsing.parse_sequence(text, mode)
-    enc = parsing.encode(seq, encoding, seed=seed)
-    tokens = tuple(parsing.display_token(tok) for tok in seq.tokens)
-    X = np.array(enc.X, dtype=np.float64)
+    """(tokens as shown, X (T, I) float64, steps before the cut) of ``model_source.read_input``."""
+    inputs = model_source.read_input(text, mode, encoding, seed=seed, limit=TEACHING_STEPS)
+    tokens = tuple(parsing.display_token(tok) for tok in inputs.tokens)
+    X = np.array(inputs.encoded.X, dtype=np.float64)
     X.flags.writeable = False        # shared by every session that typed the same text
-    return tokens, X
+    return tokens, X, inputs.total
 
 
 # ------------------------------------------------------------------ cached analysis
@@ -135,11 +128,11 @@ def recall(gaps, hidden, steps, seed, progress=None):
 
 def recall_cached(gaps, hidden, steps, seed):
     """True when ``recall`` has this result already (no training needed)."""
-    return (tuple(gaps), hidden, steps, seed) in st.session_state.get("recall_done", set())
+    return (tuple(gaps), hidden, steps, seed) in st.session_state.get(keys.RECALL_DONE, set())
 
 
 def mark_recall_done(gaps, hidden, steps, seed):
-    st.session_state.setdefault("recall_done", set()).add((tuple(gaps), hidden, steps, seed))
+    st.session_state.setdefault(keys.RECALL_DONE, set()).add((tuple(gaps), hidden, steps, seed))
 
 
 # ------------------------------------------------------------------ shared views
@@ -221,24 +214,17 @@ def overrides(kind, unit, steps):
     return [lstm_core.silence([unit], steps=steps)]
 
 
-
-
 def model_run(ctx):
     """(text, mode, trace) of the sidebar's model on the sequence box, as the explorer computes it."""
-    view, tr = ctx.view, ctx.t
-    mode0, seq0 = state.EXAMPLES[state.DEFAULT_EXAMPLE[ctx.lang]]
-    seed_widget("w_seq", view.seq or seq0)
-    seed_widget("w_mode", view.mode if view.seq else mode0)
-    left, right = st.columns([3, 1])
-    text = left.text_area(tr("teach.seq"), key="w_seq", height=68, help=tr("teach.seq_help"))
-    mode = right.radio(tr("teach.mode"), parsing.MODES, key="w_mode", format_func=lambda m: tr(f"explorer.mode.{m}"))
+    view = ctx.view
+    text, mode = sequence_box(view, ctx.lang)
     try:
-        run = model_source.cached_run(ctx.spec, text, mode, view.enc, _model=ctx.model)
+        run = model_source.cached_run(view.model, text, mode, view.enc, _model=ctx.model)
     except Problem as err:
         st.error(err.message(ctx.lang))
         st.stop()
     except (WeightError, ValueError) as err:
-        st.error(tr("gates.error", reason=str(err)))
+        st.error(ctx.tr("gates.error", reason=str(err)))
         st.stop()
     ctx.update(seq=text, mode=mode)
     return text, mode, run.trace

@@ -21,6 +21,7 @@ from lstm_core.training import units as unit_finder
 from lstm_core.training.tasks import TASKS, make_task
 from lstm_core.training.trainer import Trainer
 
+from . import keys
 from .errors import Problem
 
 CAP_SECONDS = 60
@@ -175,8 +176,8 @@ def start(settings: Settings) -> Job:
     return Job(settings, task, trainer)
 
 
-QUERY = {"task": "w_t_task", "param": None, "train_cell": "w_t_cell", "train_hidden": "w_t_hidden",
-         "lr": "w_t_lr", "steps": "w_t_steps"}
+QUERY = {"task": keys.TRAIN_TASK, "param": None, "train_cell": keys.TRAIN_CELL, "train_hidden": keys.TRAIN_HIDDEN,
+         "lr": keys.TRAIN_LR, "steps": keys.TRAIN_STEPS}
 WIDGET_MAX = 10_000        # number inputs on the page accept 0..this; the core and PAGE_LIMITS say the rest
 
 
@@ -192,21 +193,21 @@ def query_settings(params) -> dict:
     one = {k: (v[-1] if isinstance(v, (list, tuple)) else v) for k, v in params.items()}
     task = one.get("task") if one.get("task") in TASK_PARAM else DEFAULTS["task"]
     pname, pdefault, _ = TASK_PARAM[task]
-    out = {"w_t_task": task}
+    out = {keys.TRAIN_TASK: task}
     if "param" in one:
         if pname == "corpus":
-            out["w_t_corpus"] = one["param"] if one["param"] in CORPORA else pdefault
+            out[keys.TRAIN_CORPUS] = one["param"] if one["param"] in CORPORA else pdefault
         else:
-            out[f"w_t_{task}"] = _int(one["param"], pdefault)
+            out[keys.train_param(task)] = _int(one["param"], pdefault)
     if one.get("train_cell") in CELL_KINDS:
-        out["w_t_cell"] = one["train_cell"]
-    out["w_t_hidden"] = _int(one.get("train_hidden", DEFAULTS["hidden"]), DEFAULTS["hidden"])
-    out["w_t_steps"] = _int(one.get("steps", DEFAULTS["steps"]), DEFAULTS["steps"])
+        out[keys.TRAIN_CELL] = one["train_cell"]
+    out[keys.TRAIN_HIDDEN] = _int(one.get("train_hidden", DEFAULTS["hidden"]), DEFAULTS["hidden"])
+    out[keys.TRAIN_STEPS] = _int(one.get("steps", DEFAULTS["steps"]), DEFAULTS["steps"])
     try:
         lr = float(one.get("lr", DEFAULTS["lr"]))
-        out["w_t_lr"] = lr if 0 <= lr <= 10 else DEFAULTS["lr"]
+        out[keys.TRAIN_LR] = lr if 0 <= lr <= 10 else DEFAULTS["lr"]
     except ValueError:
-        out["w_t_lr"] = DEFAULTS["lr"]
+        out[keys.TRAIN_LR] = DEFAULTS["lr"]
     return out
 
 
@@ -232,10 +233,9 @@ def short_text(tokens, limit=120):
 
 def open_in_explorer(session, job):
     """Put the trained model into this session for the explorer's model picker, with a sample sequence."""
-    from .model_source import TRAINED
     s = job.settings
     best = (job.result or {}).get("unit") or {}
-    session[TRAINED] = {"id": job.id, "model": job.trainer.model, "task": s.task, "cell": s.cell,
+    session[keys.TRAINED] = {"id": job.id, "model": job.trainer.model, "task": s.task, "cell": s.cell,
                         "hidden": s.hidden, "steps": job.trainer.steps, "sample": sample_text(job.task),
                         "unit": best.get("unit")}
-    session["w_source"] = "trained"
+    session[keys.SOURCE] = "trained"

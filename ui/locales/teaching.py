@@ -9,9 +9,6 @@ EN = {
     "nav.memory": "Long-term memory",
     "nav.gru": "GRU",
     "nav.gates": "Gate statistics",
-    "teach.seq": "Sequence",
-    "teach.seq_help": "The same sequence as on the other pages; each character (or word, or vector) is one step.",
-    "teach.mode": "Read as",
     "teach.cut": "The sequence has {n} steps; this page analyses the first {limit}.",
     "teach.unit": "Unit to follow",
     "teach.model_note": "The {cell} on this page takes its hidden size ({hidden}), seed ({seed}) and token vectors "
@@ -231,9 +228,6 @@ ZH = {
     "nav.memory": "长期记忆",
     "nav.gru": "GRU",
     "nav.gates": "门的统计",
-    "teach.seq": "序列",
-    "teach.seq_help": "与其他页面共用同一个序列；每个字符（或词、或向量）是一步。",
-    "teach.mode": "读作",
     "teach.cut": "序列共有 {n} 步，本页只分析前 {limit} 步。",
     "teach.unit": "跟踪的单元",
     "teach.model_note": "本页的 {cell} 从侧边栏取隐藏维度（{hidden}）、随机种子（{seed}）和词元向量（每步 {inputs} 个数）；"

@@ -1,0 +1,60 @@
+"""The model picker's pure half: a choice → the spec, the model and the encodings; and what a
+trained model's first pick does to the view. No Streamlit."""
+import lstm_core
+from ui import model_picker as MP
+from ui.state import ModelSpec
+
+
+class _Preset:
+    def __init__(self, model):
+        self.load = lambda: model
+
+
+def _model(vocab=None, kind="lstm", hidden=6):
+    m = lstm_core.CELLS[kind].init(3 if vocab is None else len(vocab), hidden, seed=0)
+    if vocab:
+        m.meta["vocab"] = list(vocab)
+    return m
+
+
+def test_generated_settings_are_the_spec():
+    settings = ModelSpec("gru", 8, 2, 5, 1.5)
+    spec, model, encodings = MP.resolve(MP.Choice("generated", generated=settings), {})
+    assert spec == settings and spec.generated and model is None
+    assert encodings == ("embedding", "onehot_sequence")
+
+
+def test_upload_without_a_file_runs_the_generated_settings():
+    settings = ModelSpec("rnn", 4)
+    assert MP.resolve(MP.Choice("upload", generated=settings), {}).spec == settings
+
+
+def test_an_upload_is_keyed_by_its_digest_and_sized_by_the_file():
+    m = _model(kind="gru", hidden=5)
+    spec, model, _ = MP.resolve(MP.Choice("upload", upload=("abc", m, "x.npz")), {})
+    assert model is m and not spec.generated
+    assert (spec.cell, spec.hidden, spec.layers, spec.upload) == ("gru", 5, 1, "abc")
+
+
+def test_a_preset_with_a_vocabulary_offers_its_one_hot_first():
+    m = _model(vocab="abc")
+    spec, model, encodings = MP.resolve(MP.Choice("preset", preset="p"), {"p": _Preset(m)})
+    assert spec.preset == "p" and model is m and encodings[0] == "onehot_model"
+
+
+def test_a_trained_model_is_keyed_by_its_id():
+    m = _model()
+    spec, model, _ = MP.resolve(MP.Choice("trained", trained={"id": "7", "model": m}), {})
+    assert spec.trained == "7" and model is m
+
+
+def test_first_pick_sets_the_example_the_unit_and_one_hot():
+    m = _model(vocab="ab?")
+    changes = MP.example_view(m, sample=("chars", "ab?"), unit=2)
+    assert changes == {"enc": "onehot_model", "unit": 2, "mode": "chars", "seq": "ab?", "t": 1}
+
+
+def test_what_the_link_names_is_kept():
+    m = _model(vocab="ab?")
+    assert MP.example_view(m, sample=("chars", "ab?"), unit=2, from_link={"enc", "unit", "seq"}) == {}
+    assert "unit" not in MP.example_view(m, sample=("chars", "a"), unit=99)     # past H: ignored

@@ -1,0 +1,89 @@
+"""Every session-state key of the app, in one list.
+
+Widget keys start with ``w_`` (``ui.app`` carries them from page to page);
+the others hold what a session computed or chose. A page-local widget keeps a
+prefix of its page (``w_mem_``, ``w_gates_`` …) so no two pages share a key
+by accident.
+"""
+
+# ---- what the session holds (not widgets)
+VIEW = "view"                        # ui.state.View: the screen, mirrored in the URL
+URL_PROBLEMS = "url_problems"        # list of ui.errors.Problem repaired in the link
+ENC_WARNED = "enc_warned"            # the link's encoding was refused once already
+APPLIED_MODEL = "applied_model"      # the trained model whose example was put in the sequence box
+GOOD_UPLOAD = "good_upload"          # (sha256, model, file name) of the last weight file that loaded
+GOOD_RUN = "good_run"                # the explorer's last run that worked (shown again under an error)
+TRAINED = "trained_model"            # the model trained on the Train page: {id, model, task, cell, …}
+TRAIN_JOB = "train_job"              # ui.train_view.Job of the Train page
+TRAIN_ERROR = "train_error"          # the Train page's last refusal, translated
+PLAYING = "playing"                  # the explorer's server-side play is on
+STEP_FIGURES = "step_figures"        # the explorer's per-session figure cache
+RECALL_DONE = "recall_done"          # recall experiments this session has results for
+
+# ---- sidebar (every page)
+LANG = "w_lang"
+SOURCE = "w_source"                  # generated | upload | preset | trained
+PRESET = "w_preset"
+UPLOAD = "w_upload"
+CELL = "w_cell"                      # the cell kind of generated weights
+HIDDEN = "w_hidden"
+LAYERS = "w_layers"
+SEED = "w_seed"
+FORGET_BIAS = "w_fb"
+ENCODING = "w_enc"
+
+# ---- the sequence box (every page that runs a sequence)
+SEQ = "w_seq"
+MODE = "w_mode"
+EXAMPLE = "w_example"
+
+# ---- explorer
+STEP = "w_step"                      # the step shown, 1-based
+UNIT = "w_unit"
+LAYER = "w_layer"
+TOPK_ON = "w_topk_on"
+TOPK_K = "w_topk_k"
+TOPK_BY = "w_topk_by"
+COLOR_BY = "w_color_by"
+ANIMATION = "w_anim"
+
+# ---- teaching pages
+RNN_UNIT = "w_rnn_unit"
+CELLPAGE_UNITS = "w_cellpage_units"
+CELLPAGE_X = "w_cellpage_x"
+CELLPAGE_DRAW = "w_cellpage_draw"
+GRU_INPUTS = "w_gru_inputs"
+GRU_HIDDEN = "w_gru_hidden"
+MEM_SCALE = "w_mem_scale"
+MEM_INTERVENTION = "w_mem_iv"
+MEM_UNIT = "w_mem_unit"
+MEM_STEPS = "w_mem_steps"
+GATES_LOW = "w_gates_low"
+GATES_HIGH = "w_gates_high"
+GATES_LAYER = "w_gates_layer"
+
+# ---- Train page
+TRAIN_TASK = "w_train_task"
+TRAIN_CORPUS = "w_train_corpus"
+TRAIN_CELL = "w_train_cell"
+TRAIN_HIDDEN = "w_train_hidden"
+TRAIN_LR = "w_train_lr"
+TRAIN_STEPS = "w_train_steps"
+TRAIN_SNAPSHOT = "w_train_snap"
+
+
+def train_param(task):
+    """The Train page's task parameter box (gap, length …), one per task."""
+    return f"w_train_{task}"
+
+
+def cellpage_bias(k):
+    return f"w_cellpage_b{k}"
+
+
+def cellpage_c0(j):
+    return f"w_cellpage_c{j}"
+
+
+def cellpage_h0(j):
+    return f"w_cellpage_h{j}"
