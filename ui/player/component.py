@@ -1,10 +1,9 @@
 """The trace player in a Streamlit page (``st.components.v2``, no iframe, no build step).
 
-    from ui.player import player_data
-    from ui.player.component import player
+    from ui.player.component import cached_data, player
 
-    data = player_data(run, lang=lang, layer=k, unit=unit, t=t)
-    pos = player(data, key="player", trace=run.trace, on_change=remember)   # {"t": 1-based, "unit": …} or None
+    data = cached_data(run, lang=lang, layer=k)           # built once per run, shared by sessions
+    pos = player(data, t=t, unit=unit, key="player", trace=run.trace, on_change=remember)   # {"t", "unit"} or None
 
 The browser receives the run once (``data``; re-sent only when it changes) and
 steps, plays and hovers on its own. It reports the step and unit back only
@@ -21,11 +20,14 @@ browser), so the area is never blank; and "Download this view as HTML"
 from __future__ import annotations
 
 import html
+import threading
+import weakref
+from collections import OrderedDict
 from typing import Callable
 
 import streamlit as st
 
-from .data import step_values
+from .data import player_data, step_values
 from .export import ASSETS, asset, standalone_html
 
 NAME = "lstm_explorer.trace_player"
@@ -95,16 +97,59 @@ def _noop():
     pass
 
 
-def player(data: dict, *, key: str = "player", trace=None, on_change: Callable | None = None,
-           download: bool = True, file_name: str = "lstm-trace.html", fallback: bool = True) -> dict | None:
+# ------------------------------------------------------------------ the data, once per run
+DATA_ENTRIES = 6                    # process-wide; one entry is ~0.4 MB at T = 200, H = 64, ~15 MB at 2,000 × 250
+_data_cache: OrderedDict = OrderedDict()
+_data_lock = threading.Lock()
+
+
+def cached_data(run=None, *, trace=None, tokens=None, model=None, lang="en", layer=-1, color_by="hidden",
+                title=None) -> dict:
+    """``player_data`` of a run, shared by every session and rerun that shows the same run (the
+    forward pass is cached and read-only, so its trace object identifies it). The position (``t``,
+    ``unit``) is not part of it: pass those to ``player``. Never mutate the dict returned."""
+    trace = run.trace if run is not None else trace
+    key = (id(trace), lang, layer, color_by, title)
+    with _data_lock:
+        hit = _data_cache.get(key)
+        if hit is not None and hit[0]() is trace:
+            _data_cache.move_to_end(key)
+            return hit[1]
+    data = player_data(run, trace=trace, tokens=tokens, model=model, lang=lang, layer=layer, color_by=color_by,
+                       title=title)
+    with _data_lock:
+        _data_cache[key] = (weakref.ref(trace), data)
+        while len(_data_cache) > DATA_ENTRIES:
+            _data_cache.popitem(last=False)
+    return data
+
+
+def player(data: dict, *, key: str = "player", t: int | None = None, unit: int | None = None, trace=None,
+           on_change: Callable | None = None, download: bool = True, file_name: str = "lstm-trace.html",
+           fallback: bool = True) -> dict | None:
     """Mount the player for ``data``; return where the user last stopped, {"t", "unit"} (or None).
 
-    ``on_change`` runs (as a Streamlit callback, before the page reruns) when
-    that position changes; read it with ``position(key)``. ``trace`` (the exact
-    one) lets the static fallback print the arithmetic too.
+    ``t`` (1-based) and ``unit`` say where it stands (default: the ones in
+    ``data``), clamped to the run. ``on_change`` runs (as a Streamlit
+    callback, before the page reruns) when the user stops somewhere new;
+    read the position with ``position(key)``. ``trace`` (the exact one) lets
+    the static fallback print the arithmetic too.
     """
     data = dict(data, mount_key=key)
-    result = _mount()(key=key, data=data, default={"pos": None}, on_pos_change=on_change or _noop,
+    if t is not None:
+        data["t"] = int(min(max(int(t), 1), data["T"]))
+    if unit is not None:
+        data["unit"] = int(min(max(int(unit), 0), data["H"] - 1))
+    sent = dict(data)
+    # The page echoes the player's own report back (t and unit into the URL, then here): hand the browser
+    # the same data as last time, so Streamlit sends a reference to it instead of the whole run again.
+    handed = st.session_state.get(f"_{key}_handed")
+    reported = position_of(st.session_state.get(key))
+    if handed and handed[0] == data["id"] and reported == {"t": data["t"], "unit": data["unit"]}:
+        sent["t"], sent["unit"] = handed[1]
+    else:
+        st.session_state[f"_{key}_handed"] = (data["id"], (data["t"], data["unit"]))
+    result = _mount()(key=key, data=sent, default={"pos": None}, on_pos_change=on_change or _noop,
                       width="stretch", height="content")
     if fallback:
         st.html(static_html(data, key, trace))

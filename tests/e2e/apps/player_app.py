@@ -38,7 +38,7 @@ def text_of(T, seed=0):
 def make_run(cell="lstm", H=16, L=1, T=40, seq=None, seed=0):
     """(trace, tokens, model description) of a seeded random model over a one-hot text."""
     tokens = parsing.parse_sequence(seq, "chars").tokens if seq else \
-        parsing.parse_sequence(text_of(T + 20, seed), "chars").tokens[:T]     # exactly T steps
+        parsing.parse_sequence(text_of(T + 20, seed), "chars", max_tokens=T + 20).tokens[:T]   # exactly T steps
     vocab = sorted(set(tokens))
     X = np.zeros((len(tokens), len(vocab)), dtype=np.float32)
     for i, tok in enumerate(tokens):
@@ -64,7 +64,7 @@ def make_data(params: dict, run=None):
 def main():
     import streamlit as st
 
-    from ui.player.component import player, position
+    from ui.player.component import cached_data, player, position
 
     st.set_page_config(page_title="Player test", layout="wide", initial_sidebar_state="collapsed")
     params = st.query_params.to_dict()
@@ -90,7 +90,11 @@ def main():
             st.session_state["sent"] = pos
 
     st.subheader("Trace player")
-    player(make_data(params, run), key="player", trace=run[0], on_change=remember)
+    trace, tokens, desc = run
+    L = num("L", 1)
+    data = cached_data(trace=trace, tokens=tokens, model=desc, lang=params.get("lang", "en"),
+                       layer=num("layer", L - 1), title="Trace player test")
+    player(data, t=num("t", 1), unit=num("unit", 0), key="player", trace=trace, on_change=remember)
     sent = st.session_state.get("sent")
     shown = f"{sent['t']},{sent['unit']}" if sent else ""
     st.markdown(f'<span id="sent">{shown}</span>', unsafe_allow_html=True)

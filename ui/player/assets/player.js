@@ -190,13 +190,16 @@ class Player {
 
   /* ---- data */
   setData(data, first) {
+    this.calls = (this.calls || 0) + 1;
     const sameRun = this.data && this.data.id === data.id;
     const sameLang = this.data && this.data.lang === data.lang;
     const prev = this.data;
     this.data = data;
     this.T = data.T; this.H = data.H; this.cell = data.cell;
     this.S = data.strings;
+    const t0 = now();
     this.dec = decode(data);
+    this.timing = Object.assign(this.timing || {}, { decode: now() - t0 });
     if (first || !sameRun) {
       this.s = data.t - 1;
       this.unit = data.unit;
@@ -266,6 +269,7 @@ class Player {
   build() {
     const S = k => this.t(k);
     this.host.textContent = "";
+    this.posParts = null; this.arithRows = null; this.sgeo = null; this.stripH = undefined;
     const root = this.root = el("div", { class: "lp", tabindex: "0", role: "group", "aria-label": S("label"),
                                          "data-cell": this.cell, lang: this.data.lang === "zh" ? "zh-CN" : "en" });
     const btn = (act, label, cls) => el("button", { type: "button", class: cls || null, "data-act": act,
@@ -294,15 +298,11 @@ class Player {
       el("label", {}, this.cbBox, S("colorblind")));
 
     // left: token strip + heatmaps
+    // the token strip: tokens laid out like text on one canvas (2,000 DOM tokens cost a repaint per step)
     this.stripTitle = el("p", { class: "lp-strip-title" });
-    this.strip = el("div", { class: "lp-strip", role: "list", "aria-label": S("hover.token") });
-    const frag = document.createDocumentFragment();
-    this.tokSpans = this.data.tokens.map((tok, i) => {
-      const sp = el("span", { role: "listitem", "data-s": String(i), text: tok });
-      frag.append(sp);
-      return sp;
-    });
-    this.strip.append(frag);
+    this.stripC = el("canvas", { role: "img" });
+    this.stripNow = el("div", { class: "lp-strip-now", "aria-hidden": "true" });
+    this.strip = el("div", { class: "lp-strip" }, el("div", { class: "lp-strip-inner" }, this.stripC, this.stripNow));
     this.axisC = el("canvas", { "aria-hidden": "true" });
     this.axisNow = el("div", { class: "lp-axis-now", "aria-hidden": "true" });
     this.axis = el("div", { class: "lp-axis" }, this.axisC, this.axisNow);
@@ -353,14 +353,13 @@ class Player {
     });
     root.addEventListener("keydown", e => this.onKey(e));
     // token strip
-    this.strip.addEventListener("click", e => {
-      const sp = e.target.closest("span[data-s]");
-      if (sp) { this.go(parseInt(sp.dataset.s, 10), e); root.focus({ preventScroll: true }); }
+    this.stripC.addEventListener("click", e => {
+      const s = this.stripHit(e);
+      if (s !== null) { this.go(s, e); root.focus({ preventScroll: true }); }
     });
-    this.strip.addEventListener("pointermove", e => {
-      const sp = e.target.closest("span[data-s]");
-      if (!sp) return this.hideTip();
-      const s = parseInt(sp.dataset.s, 10);
+    this.stripC.addEventListener("pointermove", e => {
+      const s = this.stripHit(e);
+      if (s === null) return this.hideTip();
       this.showTip(e, this.tipText(this.colorBy, s, this.unit));
     });
     this.strip.addEventListener("pointerleave", () => this.hideTip());
@@ -517,10 +516,12 @@ class Player {
     if (!w || (w === this.width && !this.forceLayout)) return;
     this.forceLayout = false;
     this.width = w;
+    const t0 = now();
     try {
       this.root.classList.toggle("lp-narrow", w < 760);
       this.dpr = Math.min(window.devicePixelRatio || 1, 2);
       this.drawHeat();
+      this.sgeo = null; this.stripH = undefined;
       this.paintStrip();
       this.renderStep();
     } catch (err) {
@@ -529,6 +530,8 @@ class Player {
       showError(this.parent, err, this.data);
       return;
     }
+    this.timing.draw = now() - t0;
+    if (!this.timing.readyAt) this.timing.readyAt = now();     // ms since the page's navigation began
     this.root.dataset.ready = "1";
     this.hideFallback();
   }
@@ -653,7 +656,7 @@ class Player {
     ctx.textAlign = "right"; ctx.fillText(this.t("axis.step_row"), g.left - 5, 9); ctx.fillText(this.t("axis.token_row"), g.left - 5, 25);
     ctx.textAlign = "center";
     for (let s = every - 1; s < T; s += every) {
-      const x = g.left + (s + 0.5) * g.colW;
+      const x = Math.min(g.left + (s + 0.5) * g.colW, g.width - ctx.measureText(String(s + 1)).width / 2 - 2);
       ctx.fillStyle = "#444"; ctx.fillText(String(s + 1), x, every === 1 ? 9 : 9);
       ctx.fillStyle = "#111"; ctx.fillText(short(this.token(s)), x, 25);
     }
@@ -700,15 +703,68 @@ class Player {
     for (const [lab, top] of this.ulabels) { lab.textContent = String(u); lab.style.top = Math.max(top + 7, top + (u + 0.5) * g.rowPx) + "px"; }
   }
 
+  /** Where each token sits in the strip (rows like wrapped text), for the current width. */
+  layoutStrip() {
+    const width = Math.max(100, this.strip.clientWidth - 4), rowH = 22, gap = 2, pad = 4, maxW = 120;
+    const ctx = this.stripC.getContext("2d");
+    ctx.font = `13px ${FONT}`;
+    const xs = new Float32Array(this.T), ys = new Float32Array(this.T), ws = new Float32Array(this.T);
+    const labels = new Array(this.T);
+    let x = 0, y = 0;
+    for (let s = 0; s < this.T; s++) {
+      let tok = this.token(s), w = ctx.measureText(tok).width;
+      if (w > maxW - 2 * pad) {                       // cut long tokens with "…"
+        while (tok.length > 1 && ctx.measureText(tok + "…").width > maxW - 2 * pad) tok = tok.slice(0, -1);
+        tok += "…"; w = ctx.measureText(tok).width;
+      }
+      const bw = Math.max(14, Math.ceil(w + 2 * pad));
+      if (x > 0 && x + bw > width) { x = 0; y += rowH + gap; }
+      xs[s] = x; ys[s] = y; ws[s] = bw; labels[s] = tok;
+      x += bw + gap;
+    }
+    this.sgeo = { xs, ys, ws, labels, rowH, gap, width, height: y + rowH };
+  }
+
   paintStrip() {
     const name = this.colorBy, u = this.unit;
+    if (!this.sgeo || this.sgeo.width !== Math.max(100, this.strip.clientWidth - 4)) this.layoutStrip();
+    const g = this.sgeo, dpr = this.dpr || 1, c = this.stripC;
+    c.width = Math.round(g.width * dpr); c.height = Math.round(g.height * dpr);
+    c.style.width = g.width + "px"; c.style.height = g.height + "px";
+    const ctx = c.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, g.width, g.height);
+    ctx.font = `13px ${FONT}`; ctx.textAlign = "center"; ctx.textBaseline = "middle";
     for (let s = 0; s < this.T; s++) {
       const rgb = this.colorOf(name, this.v(name, s, u));
-      const sp = this.tokSpans[s];
-      sp.style.background = css(rgb);
-      sp.style.color = inkOn(rgb);
+      ctx.fillStyle = css(rgb);
+      ctx.fillRect(g.xs[s], g.ys[s], g.ws[s], g.rowH);
+      ctx.fillStyle = inkOn(rgb);
+      ctx.fillText(g.labels[s], g.xs[s] + g.ws[s] / 2, g.ys[s] + g.rowH / 2 + 0.5);
     }
-    this.stripTitle.textContent = this.t("strip", { unit: u, value: this.symText(name) + " " + this.valueName(name) });
+    const value = this.symText(name) + " " + this.valueName(name);
+    this.stripTitle.textContent = this.t("strip", { unit: u, value });
+    this.stripC.setAttribute("aria-label", this.stripTitle.textContent);
+  }
+
+  stripHit(e) {
+    const g = this.sgeo, r = this.stripC.getBoundingClientRect();
+    if (!g) return null;
+    const x = e.clientX - r.left, y = e.clientY - r.top;
+    const row = Math.floor(y / (g.rowH + g.gap));
+    // tokens are in reading order: find the first of this row, then walk it
+    let lo = 0, hi = this.T - 1, want = row * (g.rowH + g.gap);
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (g.ys[mid] < want) lo = mid + 1; else hi = mid; }
+    for (let s = lo; s < this.T && g.ys[s] === want; s++) if (x >= g.xs[s] && x < g.xs[s] + g.ws[s]) return s;
+    return null;
+  }
+
+  /** Page coordinates of token s in the strip, scrolled into view (tests, benchmark). */
+  tokenPoint(s) {
+    const g = this.sgeo, st = this.strip;
+    if (g.ys[s] < st.scrollTop || g.ys[s] + g.rowH > st.scrollTop + st.clientHeight) st.scrollTop = Math.max(0, g.ys[s] - 4);
+    const r = this.stripC.getBoundingClientRect();
+    return { x: r.left + g.xs[s] + g.ws[s] / 2, y: r.top + g.ys[s] + g.rowH / 2 };
   }
 
   /* ---- per step */
@@ -723,7 +779,7 @@ class Player {
     // axis tag
     this.axisNow.textContent = `${s + 1} · ${this.token(s)}`;
     const ax = g.left + (s + 0.5) * g.colW;
-    this.axisNow.style.left = Math.min(Math.max(ax, 40), g.width - 40) + "px";
+    this.axisNow.style.left = Math.min(Math.max(ax, g.left + 24), g.width - 40) + "px";
     // controls
     this.slider.value = String(s + 1);
     this.count.textContent = this.t("pos_short", { t: s + 1, T });
@@ -731,17 +787,18 @@ class Player {
     for (const b of [this.bFirst, this.bPrev]) b.setAttribute("aria-disabled", s === 0 ? "true" : "false");
     for (const b of [this.bNext, this.bLast]) b.setAttribute("aria-disabled", s >= T - 1 ? "true" : "false");
     const tok = this.token(s);
-    this.pos.innerHTML = esc(this.t("pos", { t: s + 1, T, token: "\u0000", unit: u })).replace("\u0000", `<span class="lp-tok">${esc(tok)}</span>`);
+    this.setPos(s, u, tok);
     this.root.dataset.t = String(s + 1);
     this.root.dataset.unit = String(u);
     if (!this.playing) this.live.textContent = this.t("pos", { t: s + 1, T, token: tok, unit: u });
-    // token strip
-    if (this.nowSpan !== undefined && this.tokSpans[this.nowSpan]) this.tokSpans[this.nowSpan].classList.remove("lp-now");
-    const sp = this.tokSpans[s];
-    sp.classList.add("lp-now");
-    this.nowSpan = s;
-    const st = this.strip, top = sp.offsetTop - st.offsetTop;
-    if (top < st.scrollTop || top + sp.offsetHeight > st.scrollTop + st.clientHeight) st.scrollTop = Math.max(0, top - 4);
+    // token strip: outline this step's token, scroll the strip (never the page) to it
+    const sg = this.sgeo, st = this.strip, now = this.stripNow;
+    now.style.left = (sg.xs[s] - 2) + "px"; now.style.top = (sg.ys[s] - 2) + "px";
+    now.style.width = (sg.ws[s] + 4) + "px"; now.style.height = (sg.rowH + 4) + "px";
+    if (this.stripH === undefined) this.stripH = st.clientHeight;
+    if (sg.ys[s] < st.scrollTop || sg.ys[s] + sg.rowH > st.scrollTop + this.stripH) {
+      st.scrollTop = Math.max(0, sg.ys[s] - Math.max(0, (this.stripH - sg.rowH) / 2));   // its row in the middle
+    }
     // cell diagram and arithmetic
     const vals = this.stepValues(s, u);
     this.cellTitle.textContent = this.t("cell.title", { cell: this.cell.toUpperCase(), t: s + 1, unit: u });
@@ -749,19 +806,47 @@ class Player {
     this.renderArith(vals);
   }
 
+  /** "Step 3 of 40 · token “a” · unit 0": built once from the template, then only its numbers change. */
+  setPos(s, u, tok) {
+    if (!this.posParts) {
+      const tpl = this.t("pos"), parts = tpl.split(/(\{\w+\})/).filter(Boolean);
+      this.pos.textContent = "";
+      this.posParts = parts.map(p => {
+        const m = p.match(/^\{(\w+)\}$/);
+        const node = m && m[1] === "token" ? el("span", { class: "lp-tok" }) : document.createTextNode(m ? "" : p);
+        this.pos.append(node);
+        return [m ? m[1] : null, node];
+      });
+    }
+    const vals = { t: s + 1, T: this.T, token: tok, unit: u };
+    for (const [k, node] of this.posParts) if (k && node.textContent !== String(vals[k])) node.textContent = String(vals[k]);
+  }
+
   renderArith(vals) {
     const lines = arithmeticLines(this.cell, vals, this.data.rnn_act);
-    const byKey = Object.fromEntries(lines);
     this.arithTitle.textContent = this.t("arith.title", { unit: this.unit, t: this.s + 1 });
-    const parts = [];
-    for (const [phase, keys] of PHASES[this.cell]) {
-      parts.push(`<li class="lp-phase">${esc(this.t("phase." + phase))}</li>`);
-      for (const k of keys) {
-        parts.push(`<li data-key="${k}" data-line="${esc(byKey[k])}"><span class="lp-key">${esc(this.t("stage." + k))}</span> ` +
-                   `<code>${lineHtml(byKey[k])}</code></li>`);
+    if (!this.arithRows) {           // the list is built once; a step rewrites only the numbers
+      this.arith.textContent = "";
+      this.arithRows = {};
+      for (const [phase, keys] of PHASES[this.cell]) {
+        this.arith.append(el("li", { class: "lp-phase", text: this.t("phase." + phase) }));
+        for (const k of keys) {
+          const lhs = el("span"), rest = document.createTextNode("");
+          const li = el("li", { "data-key": k }, el("span", { class: "lp-key", text: this.t("stage." + k) }), " ",
+                        el("code", {}, lhs, rest));
+          this.arith.append(li);
+          this.arithRows[k] = { li, lhs, rest, lhsText: null };
+        }
       }
     }
-    this.arith.innerHTML = parts.join("");
+    for (const [k, line] of lines) {
+      const row = this.arithRows[k];
+      if (!row) continue;
+      const cut = line.indexOf(" = "), lhs = line.slice(0, cut), rest = line.slice(cut);
+      if (row.lhsText !== lhs) { row.lhs.innerHTML = lineHtml(lhs); row.lhsText = lhs; }
+      if (row.rest.textContent !== rest) row.rest.textContent = rest;
+      row.li.dataset.line = line;
+    }
     this.lines = lines;
   }
 
@@ -923,7 +1008,8 @@ class Player {
   /** What tests and benchmarks read. */
   state() {
     return { t: this.s + 1, unit: this.unit, playing: this.playing, T: this.T, H: this.H, lang: this.data.lang,
-             lines: (this.lines || []).map(l => l.slice()), sent: this.sent, key: this.data.mount_key };
+             lines: (this.lines || []).map(l => l.slice()), sent: this.sent, key: this.data.mount_key,
+             calls: this.calls, timing: this.timing };
   }
 }
 
