@@ -22,6 +22,7 @@ import numpy as np
 
 from ..errors import WeightError
 from ..notation import CELL_KINDS, KERAS_ORDER, ROW_ORDER
+from .vocab import check_vocab
 
 KERAS_LAYER = {"lstm": ("lstm", "lstm_cell"), "gru": ("gru", "gru_cell"), "rnn": ("simple_rnn", "simple_rnn_cell")}
 _BLOCKS = {len(ROW_ORDER[k]): k for k in CELL_KINDS}   # row blocks G → cell kind: 4 lstm, 3 gru, 1 rnn
@@ -35,12 +36,17 @@ def shape_list(d):
 # ===================================================================== PyTorch
 def from_torch(cls, state_dict, nonlinearity="tanh", output="softmax", meta=None):
     """A ``cls`` model (``LSTM``, ``GRU`` or ``RNN``) from a PyTorch state dict;
-    see ``Recurrent.from_torch``."""
+    see ``Recurrent.from_torch``. Bare names (the recurrent module's own), with
+    ``_reverse`` twins for a bidirectional module, ``embed.weight`` (V, I) and
+    ``out.weight`` / ``out.bias``."""
     sd = {str(k): np.asarray(v) for k, v in state_dict.items()}
-    extra = [k for k in sd if k.startswith(("weight_hr", "weight_ih_l0_reverse")) or k.endswith("_reverse")]
-    if extra:
-        raise WeightError("projections (proj_size) and bidirectional layers are not supported; "
-                          f"found {', '.join(sorted(extra)[:4])}")
+    proj = sorted(k for k in sd if k.startswith("weight_hr_l"))
+    if proj:
+        P, H = np.shape(sd[proj[0]])[:2] if np.ndim(sd[proj[0]]) == 2 else ("?", "?")
+        raise WeightError(f"this LSTM has projections (proj_size={P}, {proj[0]} of shape ({P}, {H})): after "
+                          "every step h is multiplied down to proj_size values, which this tool does not run. "
+                          "Train or save the LSTM without proj_size to look inside it here",
+                          key="proj_size", proj_size=P, name=proj[0])
     if "weight_hh_l0" not in sd or "weight_ih_l0" not in sd:
         raise WeightError("expected PyTorch names weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 "
                           f"(then _l1 …); found {shape_list(sd)}")
@@ -55,17 +61,21 @@ def from_torch(cls, state_dict, nonlinearity="tanh", output="softmax", meta=None
     num_layers = 0
     while f"weight_ih_l{num_layers}" in sd:
         num_layers += 1
+    sfxs = ("", "_reverse") if "weight_hh_l0_reverse" in sd else ("",)
     dtype = np.result_type(*[v.dtype for v in sd.values()], np.float32)
     if not np.issubdtype(dtype, np.floating):
         raise WeightError(f"weights must be real floating-point numbers; found {dtype}")
     p = {}
+    if "embed.weight" in sd:
+        p["embed.weight"] = np.ascontiguousarray(sd["embed.weight"], dtype=dtype)
     for k in range(num_layers):
-        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
-            key = f"{name}_l{k}"
-            if key in sd:
-                p[key] = np.ascontiguousarray(sd[key], dtype=dtype)
-            elif name.startswith("bias"):
-                p[key] = np.zeros(cls.gates * H, dtype)
+        for sfx in sfxs:
+            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                key = f"{name}_l{k}{sfx}"
+                if key in sd:
+                    p[key] = np.ascontiguousarray(sd[key], dtype=dtype)
+                elif name.startswith("bias"):
+                    p[key] = np.zeros(cls.gates * H, dtype)
     if "out.weight" in sd:
         p["out.weight"] = np.ascontiguousarray(sd["out.weight"], dtype=dtype)
         p["out.bias"] = np.ascontiguousarray(sd.get("out.bias", np.zeros(sd["out.weight"].shape[0], dtype)),
@@ -73,6 +83,8 @@ def from_torch(cls, state_dict, nonlinearity="tanh", output="softmax", meta=None
     model = cls.from_params(p, input_size, H, num_layers, nonlinearity,
                             output if "out.weight" in p else None, meta)
     check_fits(model, p, sd)
+    if model.vocab:
+        check_vocab(model, list(model.vocab))
     return model
 
 
@@ -86,7 +98,7 @@ def check_fits(model, p, given):
         exp = ", ".join(f"{k} {v}" for k, v in want.items())
         raise WeightError(f"these weights do not fit a {model.kind.upper()} with hidden size "
                           f"{model.hidden_size}, input size {model.input_size} and "
-                          f"{model.num_layers} layer(s). Expected {exp}; found {shape_list(given)}")
+                          f"{model.num_layers} layer(s). Expected {exp}; found {shape_list(given)}", key="do_not_fit")
     for k, v in p.items():
         if not np.all(np.isfinite(v)):
             raise WeightError(f"{k} holds NaN or infinite values")
@@ -206,7 +218,7 @@ def kind_from(rec_shape, cols_are_blocks, where):
     want = "(4H, H) for an LSTM, (3H, H) for a GRU or (H, H) for a plain RNN"
     if cols_are_blocks:
         want = "(H, 4H) for an LSTM, (H, 3H) for a GRU or (H, H) for a plain RNN"
-    raise WeightError(f"{where} has shape {tuple(rec_shape)}; expected {want}")
+    raise WeightError(f"{where} has shape {tuple(rec_shape)}; expected {want}", key="do_not_fit")
 
 
 def split_torch(arrays):
@@ -244,7 +256,7 @@ def split_keras(arrays):
         if "recurrent_kernel" in leaves and leaves <= {"kernel", "recurrent_kernel", "bias"}:
             if "backward" in prefix.lower():
                 raise WeightError(f"{prefix!r} looks like the backward half of a bidirectional layer; "
-                                  "bidirectional layers are not supported")
+                                  "bidirectional layers are not supported", key="unsupported")
             rec.append((prefix, {leaf: v for leaf, (_, v) in g.items()}))
         elif leaves in ({"kernel", "bias"}, {"kernel"}):
             dense.append((prefix, {leaf: v for leaf, (_, v) in g.items()}))

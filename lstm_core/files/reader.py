@@ -51,7 +51,7 @@ def _read_source(source, name, max_bytes):
         name = name or os.fspath(source)
         try:
             if os.path.getsize(source) > max_bytes:
-                raise WeightError(too_big)
+                raise WeightError(too_big, key="too_big", limit=max_bytes)
             with open(source, "rb") as f:
                 data = f.read(max_bytes + 1)
         except OSError as e:
@@ -61,15 +61,20 @@ def _read_source(source, name, max_bytes):
         try:
             data = source.read(max_bytes + 1)
         except (OSError, ValueError) as e:
-            raise WeightError(f"cannot read the upload: {e}") from None
+            raise WeightError(f"cannot read the upload: {e}", key="unreadable") from None
         if isinstance(data, str):
             raise WeightError("the file was opened as text; open it in binary mode ('rb')")
         data = bytes(data)
     else:
         raise WeightError(f"expected a path, bytes or a binary file object; got {type(source).__name__}")
     if len(data) > max_bytes:
-        raise WeightError(too_big)
+        raise WeightError(too_big, key="too_big", limit=max_bytes)
     return data, (str(name) if name else "")
+
+
+_KIND_CODES = {"a PNG image": "image", "a JPEG image": "image", "a GIF image": "image", "a PDF document": "pdf",
+               "an HDF5 file (Keras .h5)": "h5", "a single .npy array": "npy", "a gzip archive": "archive",
+               "a Python pickle": "pickle", "a zip archive": "archive", "a text file": "text"}
 
 
 def _looks_like(data):
@@ -91,7 +96,7 @@ def _looks_like(data):
 def sniff(data, name=""):
     """'npz' or 'safetensors' from the content (the name only helps the message)."""
     if not data:
-        raise WeightError("the file is empty; expected a .npz or .safetensors weight file")
+        raise WeightError("the file is empty; expected a .npz or .safetensors weight file", key="empty")
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         return "npz"
     if len(data) >= 9 and data[8:9] == b"{":
@@ -102,7 +107,8 @@ def sniff(data, name=""):
             "a single .npy array": " Put all weights in one .npz (np.savez) instead."}.get(what, "")
     label = f"{name!r} " if name else ""
     raise WeightError(f"{label}is not a weight file: expected .npz (a zip of .npy arrays) or .safetensors "
-                      f"(8-byte length, then a JSON header); this looks like {what}.{hint}")
+                      f"(8-byte length, then a JSON header); this looks like {what}.{hint}",
+                      key="not_weights", looks_like=_KIND_CODES.get(what, "unknown"))
 
 
 # ======================================================================= npz
@@ -117,7 +123,8 @@ def _check_npy_dtype(key, dtype, shape):
     why = {"O": "Python objects (reading them needs pickle, which can run code; never done here)",
            "c": "complex numbers", "U": "text", "S": "bytes", "V": "raw or structured records",
            "i": "integers", "u": "integers", "b": "booleans", "M": "dates", "m": "time spans"}
-    raise WeightError(f"{key} holds {why.get(dtype.kind, str(dtype))} ({dtype}); weights must be {ALLOWED}")
+    raise WeightError(f"{key} holds {why.get(dtype.kind, str(dtype))} ({dtype}); weights must be {ALLOWED}",
+                     key="bad_dtype", name=key, dtype=str(dtype))
 
 
 def _check_zip_directory(data):
@@ -129,7 +136,7 @@ def _check_zip_directory(data):
     tail = data[-65557:]
     i = tail.rfind(b"PK\x05\x06")
     if i < 0 or i + 22 > len(tail):
-        raise WeightError("the .npz archive is truncated or corrupt (no end-of-archive record)")
+        raise WeightError("the .npz archive is truncated or corrupt (no end-of-archive record)", key="corrupt")
     entries, dir_size = struct.unpack("<HI", tail[i + 10:i + 16])
     if entries > MAX_ARRAYS or dir_size > MAX_ARRAYS * 1024:
         raise WeightError(f"the archive's directory lists {entries} members in {dir_size:,} bytes; "
@@ -143,19 +150,21 @@ def read_npz(data, max_bytes=MAX_BYTES):
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, struct.error) as e:
-        raise WeightError(f"the .npz archive is truncated or corrupt ({e})") from None
+        raise WeightError(f"the .npz archive is truncated or corrupt ({e})", key="corrupt") from None
     if len(infos) > MAX_ARRAYS:
         raise WeightError(f"the archive holds {len(infos)} members; at most {MAX_ARRAYS} arrays are allowed")
     names = [i.filename for i in infos]
     if "archive/data.pkl" in names or any(n.endswith("/data.pkl") or n == "data.pkl" for n in names):
         raise WeightError("this is a PyTorch checkpoint (torch.save), which needs pickle to read; pickles can run "
-                          "code, so it is never opened here. Convert it with the one-liner in docs/weights.md")
+                          "code, so it is never opened here. Convert it with the one-liner in docs/weights.md",
+                          key="torch_checkpoint")
     if "config.json" in names and any(n.endswith(".weights.h5") for n in names):
         raise WeightError("this is a whole Keras model (.keras); save its weights with the one-liner in "
-                          "docs/weights.md instead")
+                          "docs/weights.md instead", key="keras_model")
     declared = sum(i.file_size for i in infos)
     if declared > max_bytes:
-        raise WeightError(f"the archive declares {declared:,} bytes once unpacked; the limit is {max_bytes:,}")
+        raise WeightError(f"the archive declares {declared:,} bytes once unpacked; the limit is {max_bytes:,}",
+                          key="too_big", limit=max_bytes)
     arrays, meta, total = {}, None, 0
     for info in infos:
         if not info.filename.endswith(".npy"):
@@ -275,7 +284,8 @@ def _check_sizes(H, I, L):
     limits = (("hidden size", H, MAX_HIDDEN), ("input size", I, MAX_INPUT), ("number of layers", L, MAX_LAYERS))
     for what, v, hi in limits:
         if not 1 <= v <= hi:
-            raise WeightError(f"the {what} is {v}; this tool runs 1 to {hi}")
+            raise WeightError(f"the {what} is {v}; this tool runs 1 to {hi}", key="size_limit",
+                              what=what, value=v, hi=hi)
 
 
 def build(arrays, meta=None):
@@ -284,10 +294,12 @@ def build(arrays, meta=None):
     for k, v in arrays.items():
         v = np.asarray(v)
         if v.dtype.kind != "f":
-            raise WeightError(f"{k} holds {v.dtype}; weights must be {ALLOWED}")
+            raise WeightError(f"{k} holds {v.dtype}; weights must be {ALLOWED}", key="bad_dtype", name=k,
+                              dtype=str(v.dtype))
         if not np.all(np.isfinite(v)):
             bad = int(v.size - np.count_nonzero(np.isfinite(v)))
-            raise WeightError(f"{k} holds {bad} NaN or infinite value(s); weights must be finite numbers")
+            raise WeightError(f"{k} holds {bad} NaN or infinite value(s); weights must be finite numbers",
+                              key="not_finite", name=k, count=bad)
     opts = {"nonlinearity": meta.get("nonlinearity") or "tanh", "output": meta.get("output") or "softmax",
             "meta": {k: v for k, v in meta.items() if k not in RESERVED}}
     try:
@@ -296,12 +308,13 @@ def build(arrays, meta=None):
         elif any(k.removesuffix(":0").endswith("recurrent_kernel") for k in arrays):
             model = _build_keras(arrays, opts)
         else:
-            raise WeightError(f"no recurrent weights found: expected {_expected_names()}; found {_found(arrays)}")
+            raise WeightError(f"no recurrent weights found: expected {_expected_names()}; found {_found(arrays)}",
+                              key="no_recurrent")
     except WeightError:
         raise
     except (ValueError, TypeError, IndexError, KeyError, AttributeError) as e:
         raise WeightError(f"these weights do not fit ({type(e).__name__}: {str(e)[:200]}); "
-                          f"found {_found(arrays)}") from None
+                          f"found {_found(arrays)}", key="do_not_fit") from None
     for k, v in model.params.items():   # Keras's transposed blocks arrive in Fortran order
         if not v.flags.c_contiguous:
             model.params[k] = np.ascontiguousarray(v)

@@ -55,13 +55,14 @@ def read_header(data: bytes):
         raise WeightError(f"the safetensors header claims {n} bytes; at most {MAX_HEADER} are allowed")
     if 8 + n > size:
         raise WeightError(f"the safetensors header claims {n} bytes but the file has only {size - 8} after "
-                          "the length field (truncated or not a safetensors file)")
+                          "the length field (truncated or not a safetensors file)", key="corrupt")
     try:
         header = json.loads(data[8:8 + n].decode("utf-8"), object_pairs_hook=_no_duplicates)
     except WeightError:
         raise
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
-        raise WeightError(f"the safetensors header is not valid JSON ({type(e).__name__}: {str(e)[:120]})") from None
+        raise WeightError(f"the safetensors header is not valid JSON ({type(e).__name__}: {str(e)[:120]})",
+                          key="corrupt") from None
     if not isinstance(header, dict):
         raise WeightError("the safetensors header must be a JSON object of tensors; found "
                           f"{type(header).__name__}")
