@@ -81,7 +81,35 @@ def gradient_flow(model, xs, weight_scale=1.0):
     if m.kind == "lstm":
         P = forget_product(trace["forget"])
         out.update(grad_cell=np.linalg.norm(g["d_cell"], axis=-1), forget_units=P, forget_product=P.mean(-1))
+    out["weight_grad_norm"] = float(np.sqrt(sum(float(np.vdot(g[k], g[k])) for k in m.params if k in g)))
     return out
+
+
+def gradient_clipping(flow, max_norm=1.0):
+    """What clipping by the global norm does to ``gradient_flow``'s gradient.
+
+    The trainer (``lstm_core.training``, default ``clip=1.0``) scales the
+    gradient of all weights together before each update:
+
+        s = min(1, max_norm / ‖∂L/∂θ‖),   ∂L/∂θ ← s · ∂L/∂θ
+
+    Every weight gradient is a sum over steps of terms linear in ∂L/∂h_t, so
+    clipping multiplies every step's ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) by the same s:
+    an exploding update is cut to ``max_norm``, and the shape over time (which
+    steps get how much) is unchanged; a vanishing gradient stays vanished.
+
+    Returns {"norm": ‖∂L/∂θ‖ before, "scale": s, "clipped_norm": s·‖∂L/∂θ‖,
+    "grad_hidden", "grad_cell" (scaled, or None), "forget_product" (unchanged)}.
+    """
+    if not max_norm > 0:
+        raise ValueError(f"max_norm must be above 0; got {max_norm!r}")
+    norm = float(flow["weight_grad_norm"])
+    s = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    cell = flow.get("grad_cell")
+    return {"norm": norm, "scale": s, "clipped_norm": s * norm, "cell": flow.get("cell"),
+            "grad_hidden": s * np.asarray(flow["grad_hidden"]),
+            "grad_cell": None if cell is None else s * np.asarray(cell),
+            "forget_product": flow.get("forget_product")}
 
 
 # ------------------------------------------------------------ state change
