@@ -70,8 +70,14 @@ def test_display_makes_whitespace_visible():
     ("well-known fact", ("well-known", "fact")),
     ("a - b", ("a", "-", "b")),
     ("end-", ("end", "-")),
-    ("我爱北京", ("我", "爱", "北", "京")),
-    ("我爱 NLP。", ("我", "爱", "NLP", "。")),
+    ("我爱北京", ("我", "爱", "北", "京")),                    # Chinese without spaces: one character per word
+    ("我爱 NLP。", ("我", "爱", "NLP", "。")),                 # no space between two ideographs
+    ("我 昨天 在 图书馆", ("我", "昨天", "在", "图书馆")),       # words are what lies between spaces
+    ("我 昨天 在 图书馆 借 了 一 本 书 ， 今天 把 它 读 完 了",
+     ("我", "昨天", "在", "图书馆", "借", "了", "一", "本", "书", "，", "今天", "把", "它", "读", "完", "了")),
+    ("今天 天气，很好", ("今天", "天气", "，", "很好")),         # a mark still stands alone
+    ("我们 学 LSTM模型", ("我们", "学", "LSTM模型")),
+    ("今天， 我们", ("今", "天", "，", "我", "们")),              # the only space follows a mark: unspaced text
     ("café 42x", ("café", "42x")),
     ("hi 👩\u200d💻!", ("hi", "👩\u200d💻", "!")),
 ])

@@ -8,10 +8,13 @@ Three ways to read what the user typed (``MODES``):
   model sees spaces and newlines); ``display_token`` turns it into a visible
   glyph (" " → "␣", "\\n" → "⏎") for the figures. So ``"".join(tokens)`` is
   exactly ``normalize(text)``.
-- ``"words"``: runs of letters/digits (with inner apostrophes or hyphens:
-  "don't", "well-known") are words; each CJK ideograph is a word of its own;
-  every other mark (punctuation, emoji, symbols) is its own token;
-  whitespace only separates.
+- ``"words"``: words are what lies between spaces, in every script: runs of
+  letters/digits (with inner apostrophes or hyphens: "don't",
+  "well-known"), and "我 昨天 在 图书馆" is four words. Chinese written
+  without spaces between its words ("我爱北京": no space between two
+  ideographs anywhere in the text) is read one character per word. Every
+  other mark (punctuation, emoji, symbols) is its own token; whitespace
+  only separates.
 - ``"numbers"``: scalars ``1, 0.5, -2`` (commas and/or spaces) are steps of
   width 1; with semicolons or line breaks the text is read as one vector per
   step, ``1,0; 0,1`` → X = [[1, 0], [0, 1]]. NaN and infinity are refused.
@@ -157,22 +160,38 @@ def _is_cjk(c: str) -> bool:
             or 0x20000 <= o <= 0x3134F)
 
 
-def _wordish(g: str) -> bool:
-    return unicodedata.category(g[0])[0] in "LNM" and not _is_cjk(g[0])
+def _wordish(g: str, cjk_words: bool = False) -> bool:
+    return unicodedata.category(g[0])[0] in "LNM" and (cjk_words or not _is_cjk(g[0]))
+
+
+def spaced_cjk(gs: list) -> bool:
+    """Whether the text (as graphemes) puts spaces between Chinese words: some run of
+    whitespace has an ideograph right before it and right after it ("我 昨天")."""
+    last, gap = "", False
+    for g in gs:
+        if g[0].isspace():
+            gap = bool(last)
+            continue
+        if gap and _is_cjk(g[0]) and _is_cjk(last[0]):
+            return True
+        last, gap = g, False
+    return False
 
 
 _JOINERS = frozenset("'’-‐‑")
 
 
 def words(text: str) -> list:
-    """Words, single CJK ideographs and single marks, in order; whitespace dropped."""
+    """Words (what lies between spaces, in any script) and single marks, in order; whitespace dropped.
+    Chinese without spaces between ideographs reads one character per word (``spaced_cjk``)."""
     gs = graphemes(text)
+    cjk_words = spaced_cjk(gs)
     out, word = [], ""
     for i, g in enumerate(gs):
-        if _wordish(g):
+        if _wordish(g, cjk_words):
             word += g
             continue
-        if g in _JOINERS and word and i + 1 < len(gs) and _wordish(gs[i + 1]):
+        if g in _JOINERS and word and i + 1 < len(gs) and _wordish(gs[i + 1], cjk_words):
             word += g
             continue
         if word:

@@ -68,13 +68,16 @@ EN = {
         "jump there.\n\n" + _HOWTO_COLOURS_EN),
     "explorer.seq": "Sequence",
     "explorer.seq_help": "Characters: every character you see is one step (Chinese, emoji and accents included). "
-                         "Words: split at spaces. Numbers: `1, 0.5, -2` for scalars or `1,0; 0,1` for vectors.",
+                         "Words: what lies between spaces, in any script (Chinese written without spaces reads "
+                         "one character per step). Numbers: `1, 0.5, -2` for scalars or `1,0; 0,1` for vectors.",
     "explorer.mode": "Read the text as",
     "explorer.mode.chars": "characters",
     "explorer.mode.words": "words",
     "explorer.mode.numbers": "numbers",
     "explorer.mode_help.chars": "Each character is one step (at most {limit} steps).",
-    "explorer.mode_help.words": "Each word — text between spaces — is one step (at most {limit} steps).",
+    "explorer.mode_help.words": "Each word — what lies between spaces, in any script: `我 昨天 在 图书馆` is 4 "
+                                "words — is one step; punctuation is a step of its own. Chinese written without "
+                                "spaces reads one character per step (at most {limit} steps).",
     "explorer.mode_help.numbers": "Scalars separated by commas or spaces, or vectors separated by “;” or new lines "
                                   "(at most {limit} steps).",
     "explorer.examples": "Examples",
@@ -191,14 +194,16 @@ ZH = {
         "4. 下方用真实数值重现某一步、某一个单元的计算，词元按这个单元的值着色——点击词元即可跳到那一步。\n\n"
         + _HOWTO_COLOURS_ZH),
     "explorer.seq": "序列",
-    "explorer.seq_help": "按字符：看到的每个字符就是一步（包括汉字、emoji 和带重音的字母）。按词：以空格分开。"
+    "explorer.seq_help": "按字符：看到的每个字符就是一步（包括汉字、表情符号和带重音的字母）。"
+                         "按词：两个空格之间的就是一个词，中英文都一样（不加空格的中文按字读，一字一步）。"
                          "按数字：标量写作 `1, 0.5, -2`，向量写作 `1,0; 0,1`。",
     "explorer.mode": "把文本读作",
     "explorer.mode.chars": "字符",
     "explorer.mode.words": "词",
     "explorer.mode.numbers": "数字",
     "explorer.mode_help.chars": "每个字符是一步（最多 {limit} 步）。",
-    "explorer.mode_help.words": "每个词（空格之间的文字）是一步（最多 {limit} 步）。",
+    "explorer.mode_help.words": "用空格分词，每个词一步：`我 昨天 在 图书馆` 是 4 个词；标点单独算一步。"
+                                "不加空格的中文按字读，一字一步（最多 {limit} 步）。",
     "explorer.mode_help.numbers": "标量用逗号或空格分开，向量之间用“;”或换行分开（最多 {limit} 步）。",
     "explorer.examples": "例子",
     "explorer.examples_pick": "选一个例子…",
