@@ -197,6 +197,7 @@ def trace_npz(run: Run) -> bytes:
 
 
 CSV_MAX_ROWS = 2_000_000   # ≈ 60 MB of CSV; larger traces are offered as .npz only
+CSV_BOM = b"\xef\xbb\xbf"   # UTF-8 byte-order mark: tells spreadsheet programs the file is UTF-8
 
 
 def csv_rows(run: Run) -> int:
@@ -207,10 +208,11 @@ def csv_rows(run: Run) -> int:
 def trace_csv_bytes(run: Run) -> bytes:
     """Long format, one value per row: layer, step (1-based), token, unit, quantity, value (UTF-8).
 
-    Built as one UTF-8 chunk per (layer, quantity, step) and joined once, so the
-    peak memory is about twice the CSV's size.
+    The file starts with a UTF-8 byte-order mark (``CSV_BOM``): spreadsheet programs that
+    guess the encoding otherwise show Chinese tokens as garbage. Built as one UTF-8 chunk
+    per (layer, quantity, step) and joined once, so the peak memory is about twice the CSV's size.
     """
-    chunks = [b"layer,step,token,unit,quantity,value\n"]
+    chunks = [CSV_BOM, b"layer,step,token,unit,quantity,value\n"]
     tokens = ['"' + str(tok).replace('"', '""') + '"' for tok in run.tokens]
     for k, layer in enumerate(run.trace.layers):
         for name, values in layer.items():
@@ -221,5 +223,5 @@ def trace_csv_bytes(run: Run) -> bytes:
 
 
 def trace_csv(run: Run) -> str:
-    """``trace_csv_bytes`` as text."""
-    return trace_csv_bytes(run).decode("utf-8")
+    """``trace_csv_bytes`` as text (without the byte-order mark)."""
+    return trace_csv_bytes(run).decode("utf-8-sig")
