@@ -254,6 +254,22 @@ def test_hover_unit_click_token_click(open_player, shots):
     assert shown(float(trace.layers[0]['hidden'][6, 7])) in tip_text(pg)
 
 
+def test_a_subset_of_rows(open_player):
+    """The explorer's "most active units": the heatmaps show only these rows, in this order."""
+    pg = open_player(cell="gru", H=16, T=30, lang="en", rows="9,2,14", unit=2, color_by="update")
+    trace = app.make_run("gru", 16, 1, 30)[0]
+    assert pg.evaluate(f"() => {P}.heatC.height") < 4 * 16 * 10       # 4 panels of 3 rows, not 16
+    hover_cell(pg, 1, 5, 14)                                          # u, step 6, unit 14 (the third row)
+    text = tip_text(pg)
+    assert "unit 14" in text and shown(float(trace.layers[0]["update"][5, 14])) in text, text
+    pt = hover_cell(pg, 0, 3, 9)
+    pg.mouse.click(pt["x"], pt["y"])
+    assert (state(pg)["t"], state(pg)["unit"]) == (4, 9)
+    pg.keyboard.press("ArrowDown")                                    # the next row down is unit 2
+    assert state(pg)["unit"] == 2
+    assert "u update gate" in pg.locator(".lp-strip-title").inner_text()
+
+
 def test_chinese_and_screens(open_player, shots):
     pg = open_player(cell="lstm", H=64, T=200, lang="zh", locale="zh-CN", t=37, unit=5)
     pos = pg.locator(".lp-pos").inner_text()

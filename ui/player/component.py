@@ -124,22 +124,27 @@ def cached_data(run=None, *, trace=None, tokens=None, model=None, lang="en", lay
     return data
 
 
-def player(data: dict, *, key: str = "player", t: int | None = None, unit: int | None = None, trace=None,
-           on_change: Callable | None = None, download: bool = True, file_name: str = "lstm-trace.html",
-           fallback: bool = True) -> dict | None:
+def player(data: dict, *, key: str = "player", t: int | None = None, unit: int | None = None, rows=None,
+           color_by: str | None = None, trace=None, on_change: Callable | None = None, download: bool = True,
+           file_name: str = "lstm-trace.html", fallback: bool = True) -> dict | None:
     """Mount the player for ``data``; return where the user last stopped, {"t", "unit"} (or None).
 
     ``t`` (1-based) and ``unit`` say where it stands (default: the ones in
-    ``data``), clamped to the run. ``on_change`` runs (as a Streamlit
-    callback, before the page reruns) when the user stops somewhere new;
-    read the position with ``position(key)``. ``trace`` (the exact one) lets
-    the static fallback print the arithmetic too.
+    ``data``), clamped to the run; ``rows`` the units the heatmaps show, in
+    order (default all); ``color_by`` the value that colours the token strip.
+    ``on_change`` runs (as a Streamlit callback, before the page reruns) when
+    the user stops somewhere new; read the position with ``position(key)``.
+    ``trace`` (the exact one) lets the static fallback print the arithmetic too.
     """
     data = dict(data, mount_key=key)
     if t is not None:
         data["t"] = int(min(max(int(t), 1), data["T"]))
     if unit is not None:
         data["unit"] = int(min(max(int(unit), 0), data["H"] - 1))
+    if rows is not None:
+        data["rows"] = [int(u) for u in rows if 0 <= int(u) < data["H"]] or None
+    if color_by in data["names"]:
+        data["color_by"] = color_by
     sent = dict(data)
     # The page echoes the player's own report back (t and unit into the URL, then here): hand the browser
     # the same data as last time, so Streamlit sends a reference to it instead of the whole run again.

@@ -52,7 +52,7 @@ EXTRA = {
     "gru": ("pre_reset", "pre_update", "pre_candidate", "candidate_recurrent"),
     "rnn": ("pre_hidden",),
 }
-SIGMOID = frozenset(getattr(notation, "SIGMOID_VALUES", None) or notation.GATES)   # gates: 0 … 1
+SIGMOID = frozenset(notation.SIGMOID_VALUES)   # gates: 0 … 1
 SIGNED = frozenset({"candidate", "cell_tanh", "hidden"})    # −1 … 1 by construction (tanh); ReLU widens
 
 
@@ -219,6 +219,7 @@ def player_data(run=None, *, trace=None, tokens=None, model=None, lang: str = "e
         "t": int(min(max(int(t), 1), T)),
         "unit": int(min(max(int(unit), 0), H - 1)),
         "color_by": color_by if color_by in names else "hidden",
+        "rows": None,             # the units the heatmaps show, in order; None: all (ui.player.component sets it)
         "names": list(names),
         "gates": [n for n in names if n in SIGMOID],
         "symbols": {n: symbol(n, cell) for n in names},

@@ -4,7 +4,8 @@
 
 Query parameters: ``cell`` (lstm, gru, rnn), ``H``, ``L`` (layers), ``layer``
 (0-based), ``T`` (a generated text of T characters) or ``seq`` (the text),
-``seed``, ``lang``, ``t`` (1-based) and ``unit``. The player's reports go back
+``seed``, ``lang``, ``t`` (1-based), ``unit``, ``rows`` (units shown, "7,2,5")
+and ``color_by``. The player's reports go back
 into the URL's ``t`` and ``unit``, as on the explorer page; ``#sent`` shows the
 last one. Imported as a module (tests, bench) it only defines ``make_run`` and
 ``make_data``, so the tests build the very same numbers.
@@ -94,7 +95,9 @@ def main():
     L = num("L", 1)
     data = cached_data(trace=trace, tokens=tokens, model=desc, lang=params.get("lang", "en"),
                        layer=num("layer", L - 1), title="Trace player test")
-    player(data, t=num("t", 1), unit=num("unit", 0), key="player", trace=trace, on_change=remember)
+    rows = [int(u) for u in params["rows"].split(",")] if params.get("rows") else None
+    player(data, t=num("t", 1), unit=num("unit", 0), rows=rows, color_by=params.get("color_by"), key="player",
+           trace=trace, on_change=remember)
     sent = st.session_state.get("sent")
     shown = f"{sent['t']},{sent['unit']}" if sent else ""
     st.markdown(f'<span id="sent">{shown}</span>', unsafe_allow_html=True)

@@ -191,31 +191,41 @@ class Player {
   /* ---- data */
   setData(data, first) {
     this.calls = (this.calls || 0) + 1;
-    const sameRun = this.data && this.data.id === data.id;
-    const sameLang = this.data && this.data.lang === data.lang;
     const prev = this.data;
+    const sameRun = !first && prev.id === data.id;
+    const sameView = sameRun && prev.lang === data.lang &&
+      JSON.stringify(prev.rows || null) === JSON.stringify(data.rows || null);
     this.data = data;
     this.T = data.T; this.H = data.H; this.cell = data.cell;
+    // the rows shown (a subset of units, e.g. the most active ones), top to bottom
+    this.rows = Array.isArray(data.rows) ? data.rows.filter(u => u >= 0 && u < data.H) : null;
+    if (this.rows && !this.rows.length) this.rows = null;
+    this.rowOf = new Map((this.rows || []).map((u, i) => [u, i]));
     this.S = data.strings;
     const t0 = now();
     this.dec = decode(data);
     this.timing = Object.assign(this.timing || {}, { decode: now() - t0 });
-    if (first || !sameRun) {
+    if (!sameRun) {                      // a new run: start where the page says
       this.s = data.t - 1;
       this.unit = data.unit;
       this.colorBy = data.color_by;
       this.sent = { t: data.t, unit: data.unit };
+      this.pause(false);
     } else {
       // the same run again (Python reran): follow it only if Python moved the position itself
       const fromPython = !(data.t === prev.t && data.unit === prev.unit) &&
         !(this.sent && data.t === this.sent.t && data.unit === this.sent.unit) &&
         !(data.t - 1 === this.s && data.unit === this.unit);
       if (fromPython) { this.s = data.t - 1; this.unit = data.unit; this.sent = { t: data.t, unit: data.unit }; }
+      if (data.color_by !== prev.color_by) this.colorBy = data.color_by;
     }
     this.s = Math.min(Math.max(this.s, 0), this.T - 1);
     this.unit = Math.min(Math.max(this.unit, 0), this.H - 1);
-    if (!first && sameRun && sameLang) { this.renderAll(); return; }
-    if (!sameRun) this.pause(false);
+    if (sameView) {
+      if (this.colorSel) this.colorSel.value = this.colorBy;
+      this.renderAll();
+      return;
+    }
     this.lutCache = {};
     this.build();
     this.width = 0;
@@ -407,7 +417,8 @@ class Player {
     if (acts[k]) { e.preventDefault(); this.move(acts[k], e); return; }
     if (k === "ArrowUp" || k === "ArrowDown") {
       e.preventDefault();
-      this.setUnit(this.unit + (k === "ArrowUp" ? -1 : 1), e);
+      const d = k === "ArrowUp" ? -1 : 1, r = this.rowAt(this.unit), R = this.rows ? this.rows.length : this.H;
+      this.setUnit(r < 0 ? this.unitAt(0) : this.unitAt(Math.min(R - 1, Math.max(0, r + d))), e);
     }
   }
 
@@ -547,7 +558,7 @@ class Player {
 
   /* ---- heatmaps: painted once per layout / colour change */
   drawHeat() {
-    const names = this.data.names, T = this.T, H = this.H, dpr = this.dpr || 1;
+    const names = this.data.names, T = this.T, H = this.rows ? this.rows.length : this.H, dpr = this.dpr || 1;
     const width = Math.max(120, Math.floor(this.heat.clientWidth || this.width * 0.58));
     const rowPx = Math.max(2, Math.min(10, Math.round(100 / H)));
     const left = 40, right = 8, titleH = 21, gap = 7;
@@ -577,7 +588,7 @@ class Player {
       ctx.drawImage(img, left, top + titleH, plotW, H * rowPx);
       // unit labels
       ctx.fillStyle = "#555"; ctx.font = `10px ${FONT}`; ctx.textAlign = "right";
-      for (let u = 0; u < H; u += uEvery) ctx.fillText(String(u), left - 4, top + titleH + (u + 0.5) * rowPx);
+      for (let r = 0; r < H; r += uEvery) ctx.fillText(String(this.unitAt(r)), left - 4, top + titleH + (r + 0.5) * rowPx);
       ctx.strokeStyle = "#999"; ctx.lineWidth = 1;
       ctx.strokeRect(left - 0.5, top + titleH - 0.5, plotW + 1, H * rowPx + 1);
     });
@@ -599,15 +610,18 @@ class Player {
 
   heatImage(name) {
     const key = name + (this.colorblind ? ":cb" : "");
-    this.images = this.images && this.images.id === this.data.id ? this.images : { id: this.data.id };
+    const imgId = this.data.id + "/" + (this.rows ? this.rows.join(",") : "all");
+    this.images = this.images && this.images.id === imgId ? this.images : { id: imgId };
     if (this.images[key]) return this.images[key];
-    const T = this.T, H = this.H, p = this.dec.values[name], lut = this.lut(name);
+    const T = this.T, H = this.H, R = this.rows ? this.rows.length : H, p = this.dec.values[name], lut = this.lut(name);
     const cv = document.createElement("canvas");
-    cv.width = T; cv.height = H;
-    const cx = cv.getContext("2d"), im = cx.createImageData(T, H), px = new Uint32Array(im.data.buffer), codes = p.codes;
+    cv.width = T; cv.height = R;
+    const cx = cv.getContext("2d"), im = cx.createImageData(T, R), px = new Uint32Array(im.data.buffer), codes = p.codes;
+    const units = this.rows || null;
     for (let s = 0; s < T; s++) {
       const base = s * H;
-      for (let u = 0; u < H; u++) px[u * T + s] = lut[codes[base + u]];
+      if (units) for (let r = 0; r < R; r++) px[r * T + s] = lut[codes[base + units[r]]];
+      else for (let u = 0; u < H; u++) px[u * T + s] = lut[codes[base + u]];
     }
     cx.putImageData(im, 0, 0);
     return (this.images[key] = cv);
@@ -668,8 +682,9 @@ class Player {
     const g = this.geo, r = this.heatInner.getBoundingClientRect();
     const x = e.clientX - r.left, y = e.clientY - r.top;
     const i = Math.floor(y / g.panelH), yy = y - i * g.panelH - g.titleH;
-    if (i < 0 || i >= this.data.names.length || yy < 0 || yy >= this.H * g.rowPx) return null;
-    const u = Math.min(this.H - 1, Math.floor(yy / g.rowPx));
+    const R = this.rows ? this.rows.length : this.H;
+    if (i < 0 || i >= this.data.names.length || yy < 0 || yy >= R * g.rowPx) return null;
+    const u = this.unitAt(Math.min(R - 1, Math.floor(yy / g.rowPx)));
     if (x < g.left) return click ? { name: this.data.names[i], s: null, u } : null;   // the unit labels: unit only
     const s = Math.floor((x - g.left) / g.colW);
     if (s < 0 || s >= this.T) return null;
@@ -696,11 +711,20 @@ class Player {
   hideTip() { this.tip.hidden = true; }
 
   /* ---- per unit */
+  unitAt(row) { return this.rows ? this.rows[row] : row; }
+  rowAt(unit) { return this.rows ? (this.rowOf.has(unit) ? this.rowOf.get(unit) : -1) : unit; }
+
   placeUnit() {
     if (!this.geo) return;
-    const g = this.geo, u = this.unit;
-    for (const [row, top] of this.urows) { row.style.top = (top + u * g.rowPx - 1) + "px"; row.style.height = (g.rowPx + 2) + "px"; }
-    for (const [lab, top] of this.ulabels) { lab.textContent = String(u); lab.style.top = Math.max(top + 7, top + (u + 0.5) * g.rowPx) + "px"; }
+    const g = this.geo, u = this.unit, r = this.rowAt(u), shown = r >= 0;
+    for (const [row, top] of this.urows) {
+      row.hidden = !shown;
+      row.style.top = (top + r * g.rowPx - 1) + "px"; row.style.height = (g.rowPx + 2) + "px";
+    }
+    for (const [lab, top] of this.ulabels) {
+      lab.hidden = !shown;
+      lab.textContent = String(u); lab.style.top = Math.max(top + 7, top + (r + 0.5) * g.rowPx) + "px";
+    }
   }
 
   /** Where each token sits in the strip (rows like wrapped text), for the current width. */
@@ -998,7 +1022,7 @@ class Player {
 
   /** Page coordinates of the heatmap cell (panel i, step s, unit u), scrolled into view (tests, benchmark). */
   point(i, s, u) {
-    const g = this.geo, y = i * g.panelH + g.titleH + (u + 0.5) * g.rowPx;
+    const g = this.geo, y = i * g.panelH + g.titleH + (this.rowAt(u) + 0.5) * g.rowPx;
     const axisH = this.axis.offsetHeight;
     if (y < this.heat.scrollTop + axisH || y > this.heat.scrollTop + this.heat.clientHeight - 4) this.heat.scrollTop = Math.max(0, y - axisH - 20);
     const r = this.heatInner.getBoundingClientRect();
