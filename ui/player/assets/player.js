@@ -560,8 +560,10 @@ class Player {
   drawHeat() {
     const names = this.data.names, T = this.T, H = this.rows ? this.rows.length : this.H, dpr = this.dpr || 1;
     const width = Math.max(120, Math.floor(this.heat.clientWidth || this.width * 0.58));
-    const rowPx = Math.max(2, Math.min(10, Math.round(100 / H)));
     const left = 40, right = 8, titleH = 21, gap = 7;
+    // rows: ~100 px per panel, more when few panels and units leave room (an RNN's single h fills the area)
+    const avail = Math.max(0, (this.heat.clientHeight || 0) - 36) / names.length - titleH - gap;
+    const rowPx = Math.max(2, Math.min(28, Math.max(Math.round(100 / H), Math.floor(avail / H))));
     const plotW = Math.max(40, width - left - right);
     const colW = plotW / T;
     const panelH = titleH + H * rowPx + gap;
