@@ -32,8 +32,8 @@ def readout(hidden_size, dtype=np.float64):
 def scaled(model, weight_scale):
     """A copy of ``model`` whose recurrent weights W_hh (every layer) are multiplied by ``weight_scale``."""
     m = model.copy()
-    for k in range(m.num_layers):
-        m.params[f"weight_hh_l{k}"] = m.params[f"weight_hh_l{k}"] * weight_scale
+    for name in [n for n in m.params if n.startswith("weight_hh_l")]:   # both directions of every layer
+        m.params[name] = m.params[name] * weight_scale
     return m
 
 

@@ -298,9 +298,9 @@ def test_keras_simple_rnn_matches_its_equations(rng):
 @pytest.mark.parametrize("cls, G, gru", [(LSTM, 4, False), (GRU, 3, True), (RNN, 1, False)])
 def test_keras_round_trip(cls, G, gru, rng):
     w = _keras_weights(rng, 3, 4, G, gru)
-    back = cls.from_keras(*w).to_keras()
-    assert len(back) == 1
-    for a, b in zip(back[0], w):
+    back = cls.from_keras(*w).to_keras()          # one layer: the flat list Keras' set_weights takes
+    assert len(back) == 3
+    for a, b in zip(back, w):
         assert a.shape == b.shape and np.array_equal(a, b)
     # a PyTorch-made model goes to Keras and back with the same outputs
     m = cls.init(3, 4, num_layers=2, seed=9)

@@ -62,6 +62,12 @@ class Trace:
     shape (T, H), or (T, B, H) for a batch; ``trace["hidden"]`` reads the top
     layer. ``logits`` and ``y`` are (T, O) / (T, B, O) when the model has an
     output layer.
+
+    A bidirectional model (``directions == 2``) has every value of a layer
+    (T, 2H): the forward direction's H units, then the reverse direction's,
+    as PyTorch's output; row t of both halves belongs to token t (the reverse
+    direction read the sequence from the end down to t). ``hidden_size`` is
+    that width, 2H. ``ids`` holds the token ids when the model was given ids.
     """
 
     cell: str
@@ -74,6 +80,8 @@ class Trace:
     overrides: tuple = ()
     batched: bool = False
     masks: Mapping = field(default_factory=dict, repr=False)
+    directions: int = 1
+    ids: Optional[np.ndarray] = None
 
     def __getitem__(self, name):
         return self.layers[-1][name]
@@ -91,7 +99,12 @@ class Trace:
 
     @property
     def hidden_size(self):
+        """The width of a layer's values: H, or 2H for a bidirectional model."""
         return self.layers[0]["hidden"].shape[-1]
+
+    @property
+    def units_per_direction(self):
+        return self.hidden_size // self.directions
 
     def names(self):
         return tuple(self.layers[-1].keys())

@@ -13,6 +13,11 @@ module              holds
 ``convert``         PyTorch's and Keras's layouts, both ways (``from_torch``,
                     ``to_keras`` …, the names a file uses)
 ``safetensors``     the ``.safetensors`` format, read with every offset checked
+``state_dict``      a whole model's weights (any module prefix, embedding,
+                    head, several recurrent modules, Keras Bidirectional) →
+                    the parts this tool runs
+``vocab``           vocabularies: metadata, sidecar ``NAME.vocab.json`` /
+                    ``.vocab.txt``, checks against the embedding
 ==================  ==========================================================
 
 What a file may hold
@@ -20,8 +25,11 @@ What a file may hold
 * PyTorch names, as ``nn.LSTM/GRU/RNN.state_dict()`` gives them:
   ``weight_ih_l0`` (G·H, I), ``weight_hh_l0`` (G·H, H), ``bias_ih_l0``,
   ``bias_hh_l0`` (G·H,), then ``_l1`` …; optionally ``out.weight`` (O, H)
-  and ``out.bias`` (O,). A module prefix is allowed (``lstm.weight_ih_l0``),
-  and then one other linear layer (``fc.weight``, ``fc.bias``) is the output.
+  and ``out.bias`` (O,). A whole model's state dict is read too
+  (``state_dict``): any module prefix (``rnn.``, ``model.lstm.``; several
+  recurrent modules → ``load(path, module=…)``), ``_reverse`` twins of a
+  bidirectional module, an ``nn.Embedding`` (V, I) before it and one
+  ``nn.Linear`` (O, D·H) after it; ``weight_hr_l{k}`` (proj_size) is refused.
 * Keras 3 names, as ``{w.path: w.numpy() for w in model.weights}`` gives
   them: ``…/kernel`` (I, G·H), ``…/recurrent_kernel`` (H, G·H), ``…/bias``;
   each distinct prefix is a layer, stacked in order of appearance; a group
@@ -48,8 +56,9 @@ This module holds only the constants of the format, so that the modules
 above can share them without importing each other.
 """
 
-MAX_BYTES = 20_000_000      # default limit on the file and on the arrays it declares
-MAX_ARRAYS = 128            # 16 layers × 4 + output + metadata fits with room to spare
+MAX_BYTES = 64_000_000      # default limit on the file and on the arrays it declares (a 2-layer BiLSTM
+                            # H = 256 with a 20,000-word embedding and classifier takes ~25 MB in float32)
+MAX_ARRAYS = 256            # 16 layers × 2 directions × 4 + embedding + output + metadata
 MAX_META = 1_000_000        # bytes of metadata JSON
 MAX_HIDDEN, MAX_LAYERS, MAX_INPUT = 4096, 16, 100_000
 META_KEY = "__meta__"                   # npz member holding the metadata JSON

@@ -16,8 +16,6 @@ model) as their first argument, so this module imports no model.
 """
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from ..errors import WeightError
@@ -26,7 +24,6 @@ from .vocab import check_vocab
 
 KERAS_LAYER = {"lstm": ("lstm", "lstm_cell"), "gru": ("gru", "gru_cell"), "rnn": ("simple_rnn", "simple_rnn_cell")}
 _BLOCKS = {len(ROW_ORDER[k]): k for k in CELL_KINDS}   # row blocks G → cell kind: 4 lstm, 3 gru, 1 rnn
-_TORCH_LEAF = re.compile(r"(weight|bias)_(ih|hh)_l\d+")
 
 
 def shape_list(d):
@@ -34,19 +31,24 @@ def shape_list(d):
 
 
 # ===================================================================== PyTorch
-def from_torch(cls, state_dict, nonlinearity="tanh", output="softmax", meta=None):
-    """A ``cls`` model (``LSTM``, ``GRU`` or ``RNN``) from a PyTorch state dict;
-    see ``Recurrent.from_torch``. Bare names (the recurrent module's own), with
-    ``_reverse`` twins for a bidirectional module, ``embed.weight`` (V, I) and
-    ``out.weight`` / ``out.bias``."""
-    sd = {str(k): np.asarray(v) for k, v in state_dict.items()}
-    proj = sorted(k for k in sd if k.startswith("weight_hr_l"))
+def refuse_projection(sd):
+    """WeightError naming proj_size when an LSTM's state dict has projections (``weight_hr_l{k}``)."""
+    proj = sorted(k for k in sd if k.rsplit(".", 1)[-1].startswith("weight_hr_l"))
     if proj:
         P, H = np.shape(sd[proj[0]])[:2] if np.ndim(sd[proj[0]]) == 2 else ("?", "?")
         raise WeightError(f"this LSTM has projections (proj_size={P}, {proj[0]} of shape ({P}, {H})): after "
                           "every step h is multiplied down to proj_size values, which this tool does not run. "
                           "Train or save the LSTM without proj_size to look inside it here",
                           key="proj_size", proj_size=P, name=proj[0])
+
+
+def from_torch(cls, state_dict, nonlinearity="tanh", output="softmax", meta=None):
+    """A ``cls`` model (``LSTM``, ``GRU`` or ``RNN``) from a PyTorch state dict;
+    see ``Recurrent.from_torch``. Bare names (the recurrent module's own), with
+    ``_reverse`` twins for a bidirectional module, ``embed.weight`` (V, I) and
+    ``out.weight`` / ``out.bias``."""
+    sd = {str(k): np.asarray(v) for k, v in state_dict.items()}
+    refuse_projection(sd)
     if "weight_hh_l0" not in sd or "weight_ih_l0" not in sd:
         raise WeightError("expected PyTorch names weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 "
                           f"(then _l1 …); found {shape_list(sd)}")
@@ -172,22 +174,28 @@ def from_keras(cls, kernel, recurrent_kernel, bias=None, nonlinearity="tanh", re
 
 
 def to_keras(model):
-    """Keras 3 weights: a list [kernel, recurrent_kernel, bias] per layer."""
+    """Keras 3 weights: per layer the list ``layer.get_weights()`` gives, [kernel,
+    recurrent_kernel, bias] (a bidirectional layer: the forward direction's three,
+    then the backward's, as Keras' ``Bidirectional`` lists them)."""
     H, out = model.hidden_size, []
     perm = _keras_perm(model.kind)
     inv = None if perm is None else np.argsort(perm)
+
+    def cols(a):
+        if inv is None:
+            return np.array(a)
+        blocks = [a[j * H:(j + 1) * H] for j in range(model.gates)]
+        return np.concatenate([blocks[j] for j in inv])
     for k in range(model.num_layers):
-        def cols(a):
-            if inv is None:
-                return np.array(a)
-            blocks = [a[j * H:(j + 1) * H] for j in range(model.gates)]
-            return np.concatenate([blocks[j] for j in inv])
-        p = {n: model.params[f"{n}_l{k}"] for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
-        if model.kind == "gru":
-            bias = np.stack([cols(p["bias_ih"]), cols(p["bias_hh"])])
-        else:
-            bias = cols(p["bias_ih"] + p["bias_hh"])
-        out.append([cols(p["weight_ih"]).T, cols(p["weight_hh"]).T, bias])
+        layer = []
+        for sfx in ("", "_reverse")[:model.directions]:
+            p = {n: model.params[f"{n}_l{k}{sfx}"] for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+            if model.kind == "gru":
+                bias = np.stack([cols(p["bias_ih"]), cols(p["bias_hh"])])
+            else:
+                bias = cols(p["bias_ih"] + p["bias_hh"])
+            layer += [cols(p["weight_ih"]).T, cols(p["weight_hh"]).T, bias]
+        out.append(layer)
     return out
 
 
@@ -200,9 +208,17 @@ def named_arrays(model, naming="torch"):
         raise ValueError(f"naming must be 'torch' or 'keras', not {naming!r}")
     base, cell = KERAS_LAYER[model.kind]
     out = {}
-    for k, (W, U, b) in enumerate(model.to_keras()):
-        prefix = f"{base}_{k}" if k else base
-        out.update({f"{prefix}/{cell}/kernel": W, f"{prefix}/{cell}/recurrent_kernel": U, f"{prefix}/{cell}/bias": b})
+    if model.has_embedding:
+        out["embedding/embeddings"] = model.params["embed.weight"].copy()
+    for k, ws in enumerate(to_keras(model)):
+        if model.directions == 1:
+            prefix = f"{base}_{k}" if k else base
+            halves = [(f"{prefix}/{cell}", ws)]
+        else:
+            wrapper = f"bidirectional_{k}" if k else "bidirectional"
+            halves = [(f"{wrapper}/forward_{base}/{cell}", ws[:3]), (f"{wrapper}/backward_{base}/{cell}", ws[3:])]
+        for prefix, (W, U, b) in halves:
+            out.update({f"{prefix}/kernel": W, f"{prefix}/recurrent_kernel": U, f"{prefix}/bias": b})
     if model.output:
         out["dense/kernel"] = model.params["out.weight"].T.copy()
         out["dense/bias"] = model.params["out.bias"].copy()
@@ -219,50 +235,3 @@ def kind_from(rec_shape, cols_are_blocks, where):
     if cols_are_blocks:
         want = "(H, 4H) for an LSTM, (H, 3H) for a GRU or (H, H) for a plain RNN"
     raise WeightError(f"{where} has shape {tuple(rec_shape)}; expected {want}", key="do_not_fit")
-
-
-def split_torch(arrays):
-    """PyTorch names -> (recurrent dict with bare names, output dict with out.*, leftovers)."""
-    prefixes = [k[:-len("weight_hh_l0")] for k in arrays if k.endswith("weight_hh_l0")]
-    if len(prefixes) > 1:
-        raise WeightError(f"the file holds several recurrent modules ({', '.join(p or '(none)' for p in prefixes)}); "
-                          "save one at a time")
-    p = prefixes[0]
-    rec, rest = {}, {}
-    for k, v in arrays.items():
-        if k.startswith(p) and _TORCH_LEAF.fullmatch(k[len(p):]):
-            rec[k[len(p):]] = v
-        else:
-            rest[k] = v
-    out = {}
-    mods = {k.rsplit(".", 1)[0] for k in rest if k.endswith((".weight", ".bias"))}
-    if len(mods) == 1 and len(rest) <= 2 and (mod := mods.pop()) + ".weight" in rest:
-        out["out.weight"] = rest.pop(mod + ".weight")
-        if mod + ".bias" in rest:
-            out["out.bias"] = rest.pop(mod + ".bias")
-    return rec, out, rest
-
-
-def split_keras(arrays):
-    """Keras names -> (recurrent groups in order, dense group or None, leftovers)."""
-    groups = {}
-    for k, v in arrays.items():
-        key = k[:-2] if k.endswith(":0") else k
-        prefix, _, leaf = key.rpartition("/")
-        groups.setdefault(prefix, {})[leaf] = (k, v)
-    rec, dense, rest = [], [], {}
-    for prefix, g in groups.items():
-        leaves = set(g)
-        if "recurrent_kernel" in leaves and leaves <= {"kernel", "recurrent_kernel", "bias"}:
-            if "backward" in prefix.lower():
-                raise WeightError(f"{prefix!r} looks like the backward half of a bidirectional layer; "
-                                  "bidirectional layers are not supported", key="unsupported")
-            rec.append((prefix, {leaf: v for leaf, (_, v) in g.items()}))
-        elif leaves in ({"kernel", "bias"}, {"kernel"}):
-            dense.append((prefix, {leaf: v for leaf, (_, v) in g.items()}))
-        else:
-            rest.update({k: v for k, v in g.values()})
-    if len(dense) > 1:
-        raise WeightError(f"found {len(dense)} dense layers ({', '.join(p for p, _ in dense)}); "
-                          "at most one, the output layer, is allowed")
-    return rec, (dense[0][1] if dense else None), rest

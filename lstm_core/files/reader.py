@@ -37,7 +37,9 @@ from . import (
     SAFETENSORS_META_KEY,
     safetensors,
 )
-from .convert import kind_from, split_keras, split_torch
+from . import vocab as _vocab
+from .convert import kind_from, refuse_projection
+from .state_dict import keras_parts, torch_parts
 
 
 # ============================================================== reading bytes
@@ -245,26 +247,71 @@ def parse_meta(text):
     return info
 
 
+PICKLE_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle")
+
+
+def convert_line(name="model.pt"):
+    """The one line that turns a PyTorch pickle (a state dict saved with torch.save) into .safetensors."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return (f"python -c \"import torch; from safetensors.torch import save_file; "
+            f"sd = torch.load('{name}', map_location='cpu'); "
+            f"save_file({{k: v.contiguous() for k, v in getattr(sd, 'state_dict', lambda: sd)().items()}}, "
+            f"'{stem}.safetensors')\"")
+
+
+def refuse_pickle_name(name):
+    """WeightError for a file named like a PyTorch pickle (.pt, .pth …), before a byte of it is read."""
+    base = os.path.basename(str(name or ""))
+    if base.lower().endswith(PICKLE_SUFFIXES):
+        raise WeightError(f"{base!r} is a PyTorch pickle (torch.save); a pickle can run code when opened, so it is "
+                          f"never opened here. Convert it to .safetensors with this one line (needs torch and "
+                          f"safetensors), then load that file:\n{convert_line(base)}",
+                          key="pickle_file", name=base, line=convert_line(base))
+
+
 def read(source, name=None, max_bytes=MAX_BYTES):
     """The arrays and the metadata of a weight file, checked but not yet a model.
 
     Returns (arrays: {key: float ndarray}, meta: dict, format: "npz"|"safetensors").
+    A ``.safetensors`` file's own ``__metadata__`` may hold ``"vocab"`` (a JSON list)
+    and ``"tokenizer"``; they go into ``meta`` unless the tool's metadata says otherwise.
     """
+    if isinstance(source, (str, os.PathLike)) or name:
+        refuse_pickle_name(name or os.fspath(source))
     data, name = _read_source(source, name, max_bytes)
     fmt = sniff(data, name)
     arrays, text = (read_npz if fmt == "npz" else read_safetensors)(data, max_bytes)
-    return arrays, parse_meta(text), fmt
+    meta = parse_meta(text)
+    if fmt == "safetensors" and "vocab" not in meta:
+        found = _vocab.from_metadata(safetensors.read_header(data)[1])
+        if found:
+            meta["vocab"] = found["vocab"]
+            if found["tokenizer"]:
+                meta["tokenizer"] = found["tokenizer"]
+    return arrays, meta, fmt
 
 
-def load(source, name=None, max_bytes=MAX_BYTES):
+def load(source, name=None, max_bytes=MAX_BYTES, module=None, vocab=None):
     """A model from a weight file: a path, raw bytes, or a binary file-like (an upload).
 
     name: the file name when bytes are given (used in messages only: the
-    format is told from the content). Raises WeightError for anything that
-    is not a weight file this tool can run.
+    format is told from the content). module: which recurrent module of a
+    whole state dict to run, when it holds several (``"encoder"``). vocab: the
+    vocabulary (a path, bytes, a file or a list of tokens); without it, the
+    file's metadata or a sidecar ``NAME.vocab.json`` / ``NAME.vocab.txt`` beside
+    a path is used (``lstm_core.files.vocab``). Raises WeightError for anything
+    that is not a weight file this tool can run.
     """
     arrays, meta, _ = read(source, name, max_bytes)
-    return build(arrays, meta)
+    if vocab is None and isinstance(source, (str, os.PathLike)):
+        vocab = _vocab.sidecar(source)
+    if vocab is not None:
+        given = _vocab.read(vocab)
+        meta["vocab"] = given["vocab"]
+        for k in ("tokenizer", "labels"):
+            if given[k]:
+                meta[k] = given[k]
+    return build(arrays, meta, module=module)
 
 
 # ================================================================= to a model
@@ -288,33 +335,38 @@ def _check_sizes(H, I, L):
                               what=what, value=v, hi=hi)
 
 
-def build(arrays, meta=None):
-    """A model from named arrays (PyTorch or Keras naming) and checked metadata."""
+def build(arrays, meta=None, module=None):
+    """A model from named arrays (PyTorch or Keras naming, a whole model's state dict
+    too) and checked metadata. ``module`` picks one of several recurrent modules."""
     meta = dict(meta or {})
+    arrays = dict(arrays)
+    skipped = [k for k, v in arrays.items() if "seed_generator" in k and np.asarray(v).dtype.kind in "iu"]
+    for k in skipped:   # Keras 3 keeps a dropout's random state among the weights: not a weight
+        del arrays[k]
     for k, v in arrays.items():
         v = np.asarray(v)
         if v.dtype.kind != "f":
-            raise WeightError(f"{k} holds {v.dtype}; weights must be {ALLOWED}", key="bad_dtype", name=k,
-                              dtype=str(v.dtype))
+            raise WeightError(f"{k} holds {v.dtype}; weights must be {ALLOWED}")
         if not np.all(np.isfinite(v)):
             bad = int(v.size - np.count_nonzero(np.isfinite(v)))
-            raise WeightError(f"{k} holds {bad} NaN or infinite value(s); weights must be finite numbers",
-                              key="not_finite", name=k, count=bad)
+            raise WeightError(f"{k} holds {bad} NaN or infinite value(s); weights must be finite numbers")
     opts = {"nonlinearity": meta.get("nonlinearity") or "tanh", "output": meta.get("output") or "softmax",
             "meta": {k: v for k, v in meta.items() if k not in RESERVED}}
     try:
         if any(k.endswith("weight_hh_l0") for k in arrays):
-            model = _build_torch(arrays, opts)
+            parts = torch_parts(arrays, module)
         elif any(k.removesuffix(":0").endswith("recurrent_kernel") for k in arrays):
-            model = _build_keras(arrays, opts)
+            parts = keras_parts(arrays)
         else:
-            raise WeightError(f"no recurrent weights found: expected {_expected_names()}; found {_found(arrays)}",
-                              key="no_recurrent")
+            raise WeightError(f"no recurrent weights found: expected {_expected_names()}; found {_found(arrays)}")
+        if parts.ignored:
+            opts["meta"]["ignored"] = parts.ignored
+        model = _build(parts.state_dict, opts)
     except WeightError:
         raise
     except (ValueError, TypeError, IndexError, KeyError, AttributeError) as e:
         raise WeightError(f"these weights do not fit ({type(e).__name__}: {str(e)[:200]}); "
-                          f"found {_found(arrays)}", key="do_not_fit") from None
+                          f"found {_found(arrays)}") from None
     for k, v in model.params.items():   # Keras's transposed blocks arrive in Fortran order
         if not v.flags.c_contiguous:
             model.params[k] = np.ascontiguousarray(v)
@@ -324,40 +376,12 @@ def build(arrays, meta=None):
     return model
 
 
-def _build_torch(arrays, opts):
-    rec, out, rest = split_torch(arrays)
-    kind = kind_from(np.shape(rec["weight_hh_l0"]), False, "weight_hh_l0")
-    H = rec["weight_hh_l0"].shape[1]
-    w_ih = rec.get("weight_ih_l0")
-    I = w_ih.shape[1] if w_ih is not None and w_ih.ndim == 2 else 1
-    _check_sizes(H, I, sum(1 for k in rec if k.startswith("weight_hh_l")))
-    return CELLS[kind].from_torch({**rec, **out, **rest}, **opts)
-
-
-def _build_keras(arrays, opts):
-    rec, dense, rest = split_keras(arrays)
-    if rest:
-        raise WeightError(f"these Keras weights are not part of a recurrent or dense layer: {_found(rest)}; "
-                          f"expected {_expected_names()}")
-    kinds = [kind_from(np.shape(g["recurrent_kernel"]), True, f"{p + '/' if p else ''}recurrent_kernel")
-             for p, g in rec]
-    if len(set(kinds)) > 1:
-        raise WeightError(f"the layers mix cells ({', '.join(kinds)}); one kind per model")
-    if any("kernel" not in g for _, g in rec):
-        raise WeightError(f"every recurrent layer needs a kernel; found {_found(arrays)}")
-    H = rec[0][1]["recurrent_kernel"].shape[0]
-    k0 = rec[0][1]["kernel"]
-    _check_sizes(H, k0.shape[0] if k0.ndim == 2 else 1, len(rec))
-    cls = CELLS[kinds[0]]
-    model = cls.from_keras([g["kernel"] for _, g in rec], [g["recurrent_kernel"] for _, g in rec],
-                           [g.get("bias") for _, g in rec], nonlinearity=opts["nonlinearity"],
-                           output=opts["output"], meta=opts["meta"])
-    # from_keras fills PyTorch's second bias with float64 zeros; keep the file's precision.
-    dtype = np.result_type(*[v.dtype for v in arrays.values()], np.float32)
-    if dense is not None:
-        K = np.asarray(dense["kernel"])
-        sd = model.to_torch()
-        sd["out.weight"] = K.T
-        sd["out.bias"] = dense.get("bias", np.zeros(K.shape[-1], K.dtype))
-        model = cls.from_torch(sd, **opts)
-    return model if model.dtype == dtype else model.astype(dtype)
+def _build(sd, opts):
+    refuse_projection(sd)
+    rec = sd["weight_hh_l0"]
+    kind = kind_from(np.shape(rec), False, "weight_hh_l0")
+    H = rec.shape[1]
+    w_ih = sd.get("weight_ih_l0")
+    I = w_ih.shape[1] if w_ih is not None and np.ndim(w_ih) == 2 else 1
+    _check_sizes(H, I, sum(1 for k in sd if k.startswith("weight_hh_l") and not k.endswith("_reverse")))
+    return CELLS[kind].from_torch(sd, **opts)
