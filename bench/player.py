@@ -20,7 +20,8 @@ by a real ``streamlit run`` on 127.0.0.1, at 1280 × 720, for each T × H:
   and skipped steps (a painted step more than one after the previous) — the
   player advances at most one step per frame, so it slows down rather than skip;
 - **payload**: bytes of the data as JSON (what Streamlit sends), and of the
-  standalone HTML export;
+  standalone HTML export; the server's time to pack it (``player_data``, once
+  per run: ``ui.player.component.cached_data`` keeps it);
 - **page load on a warm server**, with ``--load`` (T = 200, H = 64 only):
   navigation → first heatmap drawn, the player page against a bare Streamlit
   page with one 64 × 200 Plotly heatmap served by a second server in the same
@@ -186,6 +187,7 @@ def payloads(sizes):
     out = {}
     for T, H in sizes:
         run = player_app.make_run("lstm", H, 1, T)
+        player_app.make_data({"H": str(H), "T": str(T)}, run)      # the first call also reads the pre-activations
         t0 = time.perf_counter()
         data = player_app.make_data({"H": str(H), "T": str(T)}, run)
         pack_ms = (time.perf_counter() - t0) * 1000
