@@ -254,6 +254,29 @@ def test_hover_unit_click_token_click(open_player, shots):
     assert shown(float(trace.layers[0]['hidden'][6, 7])) in tip_text(pg)
 
 
+def test_page_controls_and_player_keep_each_other(open_player):
+    """The page moves the player (unit box, language) and the player moves the page; no one loses the step."""
+    pg = open_player(cell="lstm", H=16, T=40, lang="en", controls=1)
+    for _ in range(6):
+        pg.keyboard.press("ArrowRight") if _ else pg.get_by_role("button", name="Next step").click()
+    assert state(pg)["t"] == 7
+    wait_url(pg, 7, 0)
+    box = pg.get_by_test_id("stNumberInputField")
+    box.fill("6")
+    box.press("Enter")
+    pg.wait_for_function(f"() => {P}.state().unit === 6")
+    assert state(pg)["t"] == 7 and "unit 6" in pg.locator(".lp-pos").inner_text()
+    pt = hover_cell(pg, 0, 7, 11)               # a click in the player: step 8, unit 11, and the box follows
+    pg.mouse.click(pt["x"], pt["y"])
+    wait_url(pg, 8, 11)
+    pg.wait_for_function("() => [...document.querySelectorAll('input[type=number]')].some(i => i.value === '11')")
+    pg.get_by_text("zh", exact=True).click()     # the language changes; the place stays
+    pg.wait_for_function(f"() => {P}.state().lang === 'zh'")
+    got = state(pg)
+    assert (got["t"], got["unit"]) == (8, 11)
+    assert "第 8 步" in pg.locator(".lp-pos").inner_text()
+
+
 def test_a_subset_of_rows(open_player):
     """The explorer's "most active units": the heatmaps show only these rows, in this order."""
     pg = open_player(cell="gru", H=16, T=30, lang="en", rows="9,2,14", unit=2, color_by="update")

@@ -4,8 +4,9 @@
 
 Query parameters: ``cell`` (lstm, gru, rnn), ``H``, ``L`` (layers), ``layer``
 (0-based), ``T`` (a generated text of T characters) or ``seq`` (the text),
-``seed``, ``lang``, ``t`` (1-based), ``unit``, ``rows`` (units shown, "7,2,5")
-and ``color_by``. The player's reports go back
+``seed``, ``lang``, ``t`` (1-based), ``unit``, ``rows`` (units shown, "7,2,5"),
+``color_by``, and ``controls=1`` for a language switch and a unit box above
+the player that drive it (as on the explorer page). The player's reports go back
 into the URL's ``t`` and ``unit``, as on the explorer page; ``#sent`` shows the
 last one. Imported as a module (tests, bench) it only defines ``make_run`` and
 ``make_data``, so the tests build the very same numbers.
@@ -89,14 +90,22 @@ def main():
             st.query_params["t"] = str(pos["t"])
             st.query_params["unit"] = str(pos["unit"])
             st.session_state["sent"] = pos
+            st.session_state["w_unit"] = pos["unit"]      # the page's own unit box follows the player
 
     st.subheader("Trace player")
     trace, tokens, desc = run
-    L = num("L", 1)
-    data = cached_data(trace=trace, tokens=tokens, model=desc, lang=params.get("lang", "en"),
-                       layer=num("layer", L - 1), title="Trace player test")
+    L, lang, unit = num("L", 1), params.get("lang", "en"), num("unit", 0)
+    if params.get("controls"):      # like the explorer: a language switch and a unit box that drive the player
+        st.session_state.setdefault("w_lang", lang)
+        st.session_state.setdefault("w_unit", min(unit, trace.hidden_size - 1))
+        left, right = st.columns(2)
+        lang = left.radio("Language", ["en", "zh"], key="w_lang", horizontal=True)
+        unit = int(right.number_input("Unit", 0, trace.hidden_size - 1, key="w_unit"))
+        st.query_params["lang"], st.query_params["unit"] = lang, str(unit)
+    data = cached_data(trace=trace, tokens=tokens, model=desc, lang=lang, layer=num("layer", L - 1),
+                       title="Trace player test")
     rows = [int(u) for u in params["rows"].split(",")] if params.get("rows") else None
-    player(data, t=num("t", 1), unit=num("unit", 0), rows=rows, color_by=params.get("color_by"), key="player",
+    player(data, t=num("t", 1), unit=unit, rows=rows, color_by=params.get("color_by"), key="player",
            trace=trace, on_change=remember)
     sent = st.session_state.get("sent")
     shown = f"{sent['t']},{sent['unit']}" if sent else ""
