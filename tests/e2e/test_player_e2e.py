@@ -86,8 +86,8 @@ def open_player(browser, player_server):
     """open_player(width=1280, height=720, lang=…, **params) → a page with the player drawn."""
     contexts = []
 
-    def _open(width=1280, height=720, locale="en-US", init_script=None, wait=True, **params):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    def _open(width=1280, height=720, locale="en-US", init_script=None, wait=True, touch=False, **params):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, locale=locale, has_touch=touch)
         contexts.append(ctx)
         if init_script:
             ctx.add_init_script(init_script)
@@ -320,7 +320,7 @@ def test_chinese_and_screens(open_player, shots):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_phone_one_column(open_player, shots, lang):
-    pg = open_player(width=390, height=844, cell="lstm", H=32, T=120, lang=lang, t=10)
+    pg = open_player(width=390, height=844, touch=True, cell="lstm", H=32, T=120, lang=lang, t=10)
     assert "lp-narrow" in pg.locator(".lp").get_attribute("class")
     assert pg.evaluate("document.scrollingElement.scrollWidth") <= 390
     side, heat = pg.locator(".lp-side").bounding_box(), pg.locator(".lp-heat").bounding_box()
@@ -330,8 +330,15 @@ def test_phone_one_column(open_player, shots, lang):
         assert b["x"] >= 0 and b["x"] + b["width"] <= 390 + 0.5, (sel, b)
     nxt = pg.locator('button[data-act="next"]')
     assert nxt.bounding_box()["height"] >= 32
-    nxt.click()
+    b = nxt.bounding_box()
+    pg.touchscreen.tap(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
     assert state(pg)["t"] == 11
+    pg.evaluate(f"() => {P}.heat.scrollIntoView()")
+    pg.wait_for_timeout(100)
+    pt = pg.evaluate(f"() => {P}.point(0, 30, 4)")              # a tap on a cell: that step and unit, and its value
+    pg.touchscreen.tap(pt["x"], pt["y"])
+    assert (state(pg)["t"], state(pg)["unit"]) == (31, 4)
+    assert "31" in tip_text(pg)
     pg.screenshot(path=str(shots / f"player-{lang}-390.png"), full_page=True)
 
 

@@ -379,7 +379,22 @@ class Player {
       if (!hit) return this.hideTip();
       this.showTip(e, this.tipText(hit.name, hit.s, hit.u));
     });
-    this.heatInner.addEventListener("pointerleave", () => this.hideTip());
+    this.heatInner.addEventListener("pointerleave", e => { if (e.pointerType !== "touch") this.hideTip(); });
+    // touch has no hover: a tap shows the tooltip of what it touched for a moment
+    const tapTip = (e, html) => {
+      if (e.pointerType !== "touch" || !html) return;
+      this.showTip(e, html);
+      clearTimeout(this.tipTimer);
+      this.tipTimer = setTimeout(() => this.hideTip(), 2500);
+    };
+    this.heatInner.addEventListener("pointerdown", e => {
+      const hit = this.heatHit(e);
+      if (hit) tapTip(e, this.tipText(hit.name, hit.s, hit.u));
+    });
+    this.stripC.addEventListener("pointerdown", e => {
+      const s = this.stripHit(e);
+      if (s !== null) tapTip(e, this.tipText(this.colorBy, s, this.unit));
+    });
     this.heatInner.addEventListener("click", e => {
       const hit = this.heatHit(e, true);
       if (!hit) return;
