@@ -8,7 +8,7 @@ import streamlit as st
 
 from lstm_core import WeightError
 from lstm_core.notation import TRACE_VALUES
-from ui import keys, model_source, parsing, state
+from ui import keys, model_source, parsing, practitioner_view, state
 from ui.app import setup
 from ui.errors import Problem
 from ui.figures import arithmetic as explain
@@ -26,6 +26,7 @@ if ctx.view.model.preset in model_source.preset_info():        # a shipped train
     st.info(tr("preset.look", look=model_source.preset_info()[ctx.view.model.preset]["look"][lang]), icon="🔎")
 with st.expander(tr("explorer.howto.title"), expanded=False):
     st.markdown(tr(f"explorer.howto.{ctx.view.model.cell}"))
+practitioner_view.notice(ctx)          # an uploaded model without a vocabulary: said at the top, and how to give one
 
 
 # ------------------------------------------------------------------ input
@@ -55,6 +56,12 @@ st.caption(tr(f"explorer.enc_note.{enc.encoding}", n=len(enc.vocab or ()), dim=e
               unknown=len(enc.unknown or ())) + " " +
            tr("model.describe", cell=cell.upper(), hidden=H, layers=L, inputs=run.model["input_size"],
               params=f"{run.model['params']:,}"))
+
+if enc.encoding == "onehot_model":
+    practitioner_view.vocab_panel(ctx.model, enc.unknown, lang)   # the model's vocabulary, unknown tokens marked
+practitioner_view.directions_note(trace, lang)
+if ctx.model is not None and ctx.model.meta.get("ignored"):
+    st.caption(tr("vocab.ignored", names=state.md_escape(", ".join(ctx.model.meta["ignored"][:12]))))
 
 fitted, problems = state.fit_step(view, T, H)
 for p in problems:
@@ -161,7 +168,10 @@ def step_view():
     token = state.md_escape(parsing.display_token(tokens[s]))
     st.markdown(tr("explorer.now", t=t, steps=T, token=token, unit=unit))
 
-    st.plotly_chart(step_figs.heatmaps(run, layer_ix, names, units, lang, s), key="heatmaps", width="stretch")
+    heat = step_figs.heatmaps(run, layer_ix, names, units, lang, s)
+    if trace.directions == 2:        # rows →j (reads left to right) and ←j (right to left)
+        practitioner_view.label_directions(heat, H)
+    st.plotly_chart(heat, key="heatmaps", width="stretch")
     st.caption(tr("explorer.strip_help", unit=unit, value=value_label(color_by)))
     st.plotly_chart(step_figs.strip(run, layer_ix, unit, color_by, lang, s), key="strip",
                     on_select=jump_to_token, selection_mode="points", width="stretch")
@@ -171,6 +181,8 @@ def step_view():
         st.markdown("**" + tr("explorer.arithmetic", unit=unit, t=t) + "**")
         for stage, line in explain.arithmetic_lines(trace, s, unit, layer=layer_ix):
             st.markdown(f"**{stage_label(stage)}** — `{line}`")
+    if ctx.view.model.upload:        # an uploaded model's head: top 5 next tokens, or its classes at the last step
+        practitioner_view.prediction_panel(ctx.model, run, s, lang)
 
 
 if anim == "animate":

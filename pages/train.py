@@ -37,7 +37,9 @@ cell = c_cell.selectbox(tr("train.cell"), CELL_KINDS, key=keys.TRAIN_CELL, forma
 hidden = int(c_hidden.number_input(tr("train.hidden"), 0, 10_000, step=1, key=keys.TRAIN_HIDDEN))
 lr = float(c_lr.number_input(tr("train.lr"), 0.0, 10.0, step=0.001, format="%.4f", key=keys.TRAIN_LR))
 steps = int(c_steps.number_input(tr("train.steps"), 0, 1_000_000, step=50, key=keys.TRAIN_STEPS,
-                                 help=tr("train.steps_help", batch=train_view.BATCH, cap=CAP_SECONDS)))
+                                 help=tr("train.steps_help", batch=train_view.BATCH, cap=CAP_SECONDS,
+                                         target=train_view.TARGET, n=train_view.EVAL_SIZE,
+                                         every=train_view.EVAL_EVERY)))
 settings = Settings(task, param, cell, hidden, lr, steps)
 if pname == "gap":
     st.caption(tr("train.curriculum", gap=param, lo=settings.task_kwargs()["min_gap"]))
@@ -94,7 +96,8 @@ st.fragment(live, run_every=0.4 if running else None)()
 job = st.session_state.get(keys.TRAIN_JOB)
 if job is not None and not job.running:
     res = job.result
-    st.success(tr(f"train.ended.{job.reason}", step=res["steps"], cap=CAP_SECONDS))
+    st.success(tr(f"train.ended.{job.reason}", step=res["steps"], cap=CAP_SECONDS, target=train_view.TARGET,
+                  n=train_view.EVAL_SIZE))
     if job.task.output == "linear":
         st.markdown(tr("train.result_linear", acc=res["accuracy"], chance=res["chance"], loss=res["loss"],
                        tol=res["tolerance"]))

@@ -108,8 +108,25 @@ def test_tiny_run_to_the_end_then_timelapse_and_open_in_explorer(lang):
     assert t("trained.source", lang) in at.sidebar.radio(key="w_source").options
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_default_run_stops_when_it_reaches_the_target(lang):
+    """Press Train without changing anything: recall on mixed gaps stops at 99 % held-out accuracy at the
+    full gap, well before its last step, and the page says why it stopped."""
+    at = open_page("pages/train.py", lang=lang)
+    at.button(key="train_start").click().run()
+    train_until_done(at)
+    assert_clean(at)
+    job = at.session_state["train_job"]
+    assert job.settings == train_view.Settings() and job.task.params["min_gap"] == 1
+    assert job.reason == "target" and job.trainer.steps < job.settings.steps
+    assert job.result["accuracy"] >= train_view.TARGET
+    assert t("train.ended.target", lang, step=job.trainer.steps, target=train_view.TARGET,
+             n=train_view.EVAL_SIZE) in texts(at)
+
+
 def test_stop_keeps_what_was_learned():
-    at = open_page("pages/train.py", lang="en", task="recall", param=5, train_hidden=4, steps=20000)
+    # a long gap and 4 units: far from the target accuracy when the button is pressed
+    at = open_page("pages/train.py", lang="en", task="recall", param=150, train_hidden=4, steps=20000)
     at.button(key="train_start").click().run()
     assert at.session_state["train_job"].running
     at.button(key="train_stop").click().run()

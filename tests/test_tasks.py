@@ -101,3 +101,58 @@ def test_bad_parameters_name_the_limit(name, params, words):
 def test_encode_rejects_unknown_characters():
     with pytest.raises(ValueError, match="not in this task's vocabulary"):
         make_task("parity").encode("0120")
+
+
+def test_temporal_order_mixed_gaps_always_answerable():
+    """With mixed gaps every sequence has both X/Y strictly before its "E", the label is their order,
+    and the first lies at least the sequence's own gap before "E" (a short gap once put the second X/Y
+    after "E" or onto it in 1.5 % of sequences)."""
+    t = make_task("temporal_order", gap=100, min_gap=4)
+    b = t.sample(np.random.default_rng(0), 512)
+    end = b.mask.argmax(0)
+    for j in range(512):
+        seq = b.tokens[j][:end[j] + 1]
+        xy = [k for k, c in enumerate(seq) if c in "XY"]
+        assert seq[-1] == "E" and len(xy) == 2, seq
+        assert t.classes[b.targets[end[j], j]] == seq[xy[0]] + seq[xy[1]]
+        assert 1 <= xy[0] <= 10 and end[j] - xy[0] >= 4      # the first in the first w = gap/10 steps
+
+
+def test_adding_mixed_lengths_answer_at_their_own_end_and_strict_is_fixed():
+    t = make_task("adding", length=200, min_length=10)
+    b = t.sample(np.random.default_rng(4), 64)
+    n = b.mask.argmax(0) + 1
+    assert b.mask.sum() == 64 and len(set(n)) > 20 and n.min() >= 10
+    marks = b.inputs[..., 1]
+    for j in range(64):
+        k = np.nonzero(marks[:, j])[0]
+        assert len(k) == 2 and k[0] < n[j] // 2 <= k[1] < n[j]
+        assert b.targets[n[j] - 1, j, 0] == pytest.approx(b.inputs[k, j, 0].sum())
+    s = t.strict()
+    assert s.params == {"length": 200} and (s.sample(np.random.default_rng(0), 4).mask[-1] == 1).all()
+
+
+def test_long_gap_tasks_suggest_a_larger_forget_bias():
+    assert make_task("recall").forget_bias == make_task("temporal_order").forget_bias == 3.0
+    assert all(make_task(n, **SMALL[n]).forget_bias == 1.0 for n in ("adding", "brackets", "parity", "charlm"))
+
+
+@pytest.mark.parametrize("corpus, vocab", [("en", 160), ("zh", 256)])
+def test_heldout_text_is_new_and_shares_the_vocabulary(corpus, vocab):
+    t = make_task("charlm", corpus=corpus, length=32, max_vocab=vocab)
+    h = t.heldout()
+    assert h.vocab == t.vocab and h.params == t.params and len(h.text) > 250
+    # written apart from the training text: no run of 30 characters is shared
+    assert not any(h.text[k:k + 30] in t.text for k in range(len(h.text) - 30))
+    b = h.sample(np.random.default_rng(0), 8)
+    np.testing.assert_array_equal(t.encode("".join(b.tokens[0])), b.inputs[:, 0])
+    assert t.text == make_task("charlm", corpus=corpus, length=32, max_vocab=vocab).text   # untouched
+
+
+def test_heldout_characters_outside_the_vocabulary_are_targets_never_right():
+    t = make_task("charlm", corpus="zh", length=16, max_vocab=60)    # most characters become "□"
+    h = t.heldout()
+    b = h.sample(np.random.default_rng(0), 16)
+    assert (b.targets == -1).any() and (b.targets >= 0).any()
+    inputs = np.array(b.tokens).T                                  # (T, B) characters shown to the model
+    assert (inputs[1:][b.targets[:-1] == -1] == t.UNKNOWN).all()   # the same character, read as "□"

@@ -157,7 +157,7 @@ def test_bad_settings_name_the_limit(kw, words):
 def test_cli_trains_saves_and_prints_one_json_line(tmp_path, capsys):
     out = tmp_path / "p.npz"
     main(["--task", "parity", "--length", "6", "--cell", "gru", "--hidden", "6", "--steps", "60",
-          "--seed", "2", "--out", str(out), "--lr", "0.03"])
+          "--seed", "2", "--out", str(out), "--lr", "0.03", "--target", "0"])
     cap = capsys.readouterr()
     line = cap.out.strip().splitlines()
     assert len(line) == 1
@@ -181,3 +181,55 @@ def test_cli_bad_input_exits_with_the_limit(capsys):
     with pytest.raises(SystemExit):
         main(["--task", "nope", "--steps", "5"])
     assert "unknown task 'nope'" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the command line's defaults
+def _run(capsys, *argv):
+    main([*argv, "--quiet"])
+    return json.loads(capsys.readouterr().out.strip())
+
+
+def test_cli_trains_on_mixed_gaps_unless_min_gap_says_otherwise(capsys):
+    assert _run(capsys, "--task", "recall", "--gap", "7", "--hidden", "4", "--steps", "2")["params"] == \
+        {"gap": 7, "symbols": 8, "min_gap": 1}
+    assert _run(capsys, "--task", "temporal_order", "--gap", "9", "--hidden", "4", "--steps", "2")["params"] == \
+        {"gap": 9, "min_gap": 4}
+    assert _run(capsys, "--task", "recall", "--gap", "7", "--min-gap", "7", "--hidden", "4",
+                "--steps", "2")["params"]["min_gap"] == 7                 # --min-gap overrides: the full gap only
+    assert "min_gap" not in _run(capsys, "--task", "parity", "--length", "5", "--hidden", "4", "--steps", "2")["params"]
+
+
+def test_cli_stops_once_held_out_accuracy_at_the_full_gap_reaches_the_target(capsys):
+    main(["--task", "recall", "--gap", "5", "--hidden", "16", "--steps", "1000", "--seed", "0"])
+    cap = capsys.readouterr()
+    res = json.loads(cap.out.strip())
+    assert res["reason"] == "target" and res["target"] == 0.99
+    assert res["steps"] < 1000 and res["steps"] % 25 == 0 and res["accuracy"] >= 0.99
+    assert "reached the target 99%" in cap.err and "at the full gap 5" in cap.err
+    # the LSTM starts with the task's forget bias (3 for the long-gap tasks)
+    off = _run(capsys, "--task", "recall", "--gap", "5", "--hidden", "16", "--steps", "60", "--target", "0")
+    assert off["reason"] == "steps" and off["steps"] == 60
+
+
+def test_cli_help_says_what_the_defaults_do(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--task recall --gap 100 --cell lstm --hidden 32 --seed 0" in text
+    assert "trains on gaps drawn from 1 to 100" in text and "stops once it reaches 99%" in text
+    assert "1 for recall and 4 for temporal_order" in text and "0 = never stop early (default 0.99)" in text
+    assert "default: 3 for recall and temporal_order, 1 otherwise" in text
+
+
+def test_cli_refuses_a_target_out_of_range(capsys):
+    with pytest.raises(SystemExit):
+        main(["--task", "parity", "--target", "1.5"])
+    assert "--target must be from 0 (off) to 1" in capsys.readouterr().err
+
+
+def test_trainer_takes_the_tasks_forget_bias_unless_told():
+    assert Trainer(make_task("recall", gap=5), hidden=4).model.meta["training"]["forget_bias"] == 3.0
+    assert Trainer(make_task("parity"), hidden=4).model.meta["training"]["forget_bias"] == 1.0
+    m = Trainer(make_task("recall", gap=5), hidden=4, forget_bias=0.5).model
+    assert m.meta["training"]["forget_bias"] == 0.5
+    np.testing.assert_allclose(m.params["bias_ih_l0"][4:8] + m.params["bias_hh_l0"][4:8], 0.5)

@@ -31,6 +31,19 @@ LAYERS = "w_layers"
 SEED = "w_seed"
 FORGET_BIAS = "w_fb"
 ENCODING = "w_enc"
+UPLOAD_VOCAB = "w_upload_vocab"      # the vocabulary file uploaded beside the weights
+VOCAB_TYPED = "w_vocab_typed"        # the alphabet typed on the page for a model that came without one
+VOCAB_PROBLEM = "vocab_problem"      # why the typed alphabet does not fit (a ui.errors.Problem), or None
+
+# ---- corpus page
+CORPUS_UPLOAD = "w_corpus_upload"
+CORPUS_TEXT = "w_corpus_text"
+CORPUS_LAYER = "w_corpus_layer"
+CORPUS_RESET = "w_corpus_reset"      # each line on its own (states start from zero at every line)
+CORPUS_UNIT = "w_corpus_unit"
+CORPUS_SPAN = "w_corpus_span"
+CORPUS_THRESHOLD = "w_corpus_thr"
+CORPUS_RUN = "corpus_run"            # lstm_core.corpus.States of this session (the one corpus it keeps)
 
 # ---- the sequence box (every page that runs a sequence)
 SEQ = "w_seq"

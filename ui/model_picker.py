@@ -22,7 +22,7 @@ import streamlit as st
 from lstm_core.notation import CELL_KINDS
 from lstm_core.training.tasks import task_from_meta
 
-from . import keys, model_source, train_view
+from . import keys, model_source, train_view, upload
 from .errors import Problem
 from .i18n import t
 from .state import ModelSpec, View, md_escape
@@ -60,6 +60,10 @@ def resolve(choice: Choice, presets: dict) -> Resolved:
         model = choice.trained["model"]
         spec = ModelSpec(model.kind, model.hidden_size, model.num_layers, trained=choice.trained["id"])
     vocab = model.meta.get("vocab") if model is not None else None
+    if choice.source == "upload" and model is not None:
+        # an uploaded model speaks its own tokens: its vocabulary, never a silent random embedding
+        # (one-hot over the typed text's own tokens stays, chosen explicitly, for a one-hot model)
+        return Resolved(spec, model, ("onehot_model",) + (() if model.has_embedding else ("onehot_sequence",)))
     return Resolved(spec, model, (("onehot_model",) if vocab else ()) + PLAIN_ENCODINGS)
 
 
@@ -107,13 +111,13 @@ def choose(view: View, lang: str, box) -> Choice:
     if source == "upload":
         up = box.file_uploader(tr("model.upload"), type=["npz", "safetensors"], key=keys.UPLOAD,
                                help=tr("model.upload_help"))
+        vocab = upload.vocab_box(box, lang)     # its vocabulary, unless the weight file holds it
         if up is not None:
             try:
-                digest, loaded = model_source.read_upload(up.getvalue(), up.name)
-                st.session_state[keys.GOOD_UPLOAD] = (digest, loaded, up.name)
+                st.session_state[keys.GOOD_UPLOAD] = upload.load_files((up.name, up.getvalue()), vocab)
             except (ValueError, OSError, KeyError) as err:   # WeightError is a ValueError
                 box.error(tr("model.upload_failed", name=md_escape(up.name), reason=md_escape(err)))
-        good = st.session_state.get(keys.GOOD_UPLOAD)
+        good = upload.typed_alphabet(st.session_state.get(keys.GOOD_UPLOAD))   # the alphabet typed on the page
         if good:
             return Choice(source, upload=good)
     if source in ("generated", "upload"):

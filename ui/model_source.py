@@ -120,9 +120,16 @@ def read_input(text: str, mode: str, encoding: str, *, seed: int = 0, model=None
         seq = parsing.Sequence(seq.tokens[:limit], None if seq.vectors is None else seq.vectors[:limit], seq.mode)
     if model is None:
         enc = parsing.encode(seq, encoding, seed=seed)
+    elif encoding == "onehot_model" and getattr(model, "has_embedding", False):
+        # the model's own tokens → ids → its embedding rows (unknown ones: its unknown token, or refused)
+        enc = parsing.encode(seq, encoding, vocab=model.vocab, seed=seed, unk=model.unk, refuse_unknown=True)
+        enc = parsing.Encoded(model.embed(np.array(enc.ids)).astype(np.float64), enc.vocab, enc.unknown,
+                              enc.encoding, enc.ids)
     else:
-        enc = parsing.encode(seq, encoding, vocab=model.meta.get("vocab"), dim=model.input_size, seed=seed,
-                             input_size=model.input_size)
+        vocab = model.meta.get("vocab")
+        enc = parsing.encode(seq, encoding, vocab=vocab, dim=model.input_size, seed=seed,
+                             input_size=model.input_size, unk=getattr(model, "unk", None),
+                             refuse_unknown=bool(vocab) and encoding == "onehot_model")
     return Inputs(tuple(seq.tokens), enc, total)
 
 
@@ -149,8 +156,9 @@ def compute(spec: ModelSpec, text: str, mode: str, encoding: str, model=None, *,
         inputs = read_input(text, mode, encoding, seed=spec.seed, limit=limit)
         model = generated_model(spec.cell, inputs.encoded.X.shape[1], H, L, spec.seed, spec.forget_bias, dtype)
     else:
-        if T * model.hidden_size * model.num_layers > MAX_WORK:
-            raise _too_many_steps(T, model.hidden_size, model.num_layers)
+        width = model.hidden_size * getattr(model, "directions", 1)
+        if T * width * model.num_layers > MAX_WORK:
+            raise _too_many_steps(T, width, model.num_layers)
         inputs = read_input(text, mode, encoding, seed=spec.seed, model=model, limit=limit)
     inputs.encoded.X.flags.writeable = False   # the Run is cached and shared by every session that typed the same
     trace = model.forward(np.asarray(inputs.encoded.X, dtype=model.dtype))

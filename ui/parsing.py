@@ -62,13 +62,16 @@ class Sequence:
 class Encoded:
     """Input matrix X (T, I) float64 for ``model.forward``, with the vocabulary used.
 
-    ``unknown``: tokens missing from a model vocabulary (encoded as zeros).
+    ``unknown``: tokens missing from a model vocabulary (encoded as zeros, or
+    as the vocabulary's unknown token when it has one); ``ids``: each step's
+    index in the model's vocabulary ("onehot_model" only).
     """
 
     X: np.ndarray
     vocab: tuple
     unknown: tuple
     encoding: str
+    ids: tuple | None = None
 
 
 # ------------------------------------------------------------------ text
@@ -302,8 +305,12 @@ def embed_token(token: str, dim: int = EMBED_DIM, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(int.from_bytes(digest, "little")).standard_normal(dim)
 
 
+MAX_LISTED = 30      # unknown tokens named in a refusal
+
+
 def encode(seq: Sequence, encoding: str = "embedding", vocab=None, dim: int = EMBED_DIM,
-           seed: int = 0, input_size: int | None = None) -> Encoded:
+           seed: int = 0, input_size: int | None = None, unk: int | None = None,
+           refuse_unknown: bool = False) -> Encoded:
     """Turn a ``Sequence`` into X (T, I) float64.
 
     numbers mode: X = the typed vectors (encoding "numbers", I = D).
@@ -311,11 +318,15 @@ def encode(seq: Sequence, encoding: str = "embedding", vocab=None, dim: int = EM
     "onehot_sequence": vocab = the distinct tokens in order of first
     appearance, X[t] = e_{index of tokens[t]}, I = len(vocab).
     "onehot_model": over the given ``vocab`` (I = len(vocab)); tokens not in
-    it are zero rows and are listed in ``unknown``.
+    it are zero rows and are listed in ``unknown``; with ``unk`` (the index of the
+    vocabulary's unknown token) they are that token instead; with
+    ``refuse_unknown`` and no ``unk`` they raise Problem("input.err.unknown_tokens")
+    naming them. ``ids``: each step's index (``unk`` for unknown ones).
     With ``input_size`` given, a width I ≠ input_size raises Problem("input.err.width").
     """
     tokens = seq.tokens
     unknown: tuple = ()
+    ids = None
     if seq.vectors is not None:
         X, used, encoding = np.array(seq.vectors, dtype=np.float64), (), "numbers"
     elif encoding == "embedding":
@@ -330,15 +341,23 @@ def encode(seq: Sequence, encoding: str = "embedding", vocab=None, dim: int = EM
                 raise Problem("input.err.no_vocab")
             used = tuple(str(v) for v in vocab)
         index = {tok: i for i, tok in reversed(list(enumerate(used)))}
+        unknown = tuple(dict.fromkeys(tok for tok in tokens if tok not in index))
+        if unknown and encoding == "onehot_model" and refuse_unknown and unk is None:
+            listed = " ".join(f"“{display_token(tok)}”" for tok in unknown[:MAX_LISTED])
+            raise Problem("input.err.unknown_tokens", n=len(unknown), tokens=listed + (" …" if len(unknown) > MAX_LISTED
+                                                                                       else ""))
+        if unk is not None and encoding == "onehot_model":
+            index = {**{tok: unk for tok in unknown}, **index}
         X = np.zeros((len(tokens), len(used)), dtype=np.float64)
         rows = [(s, index[tok]) for s, tok in enumerate(tokens) if tok in index]
         if rows:
             s, i = zip(*rows)
             X[list(s), list(i)] = 1.0
-        unknown = tuple(dict.fromkeys(tok for tok in tokens if tok not in index))
+        if encoding == "onehot_model":
+            ids = tuple(index.get(tok, -1) for tok in tokens)
     else:
         raise Problem("input.err.unknown_encoding", encoding=_short(str(encoding)),
                          allowed=", ".join(ENCODINGS))
     if input_size is not None and X.shape[1] != input_size:
         raise Problem("input.err.width", found=X.shape[1], expected=int(input_size))
-    return Encoded(X=X, vocab=used, unknown=unknown, encoding=encoding)
+    return Encoded(X=X, vocab=used, unknown=unknown, encoding=encoding, ids=ids)

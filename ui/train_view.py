@@ -18,7 +18,7 @@ import numpy as np
 from lstm_core.files import writer
 from lstm_core.notation import CELL_KINDS
 from lstm_core.training import units as unit_finder
-from lstm_core.training.tasks import TASKS, make_task
+from lstm_core.training.tasks import SHORTEST_GAP, TASKS, make_task
 from lstm_core.training.trainer import Trainer
 
 from . import keys
@@ -27,6 +27,9 @@ from .errors import Problem
 CAP_SECONDS = 60
 SLICE_SECONDS = 0.4
 BATCH = 32
+# as the command line: stop once accuracy on EVAL_SIZE held-out sequences (recall / temporal order: at the
+# full gap) reaches TARGET, checked every EVAL_EVERY steps
+TARGET, EVAL_EVERY, EVAL_SIZE = 0.99, 25, 512
 SNAPSHOTS = 20            # time-lapse frames per run (plus step 0)
 # the task's main parameter on this page: name, default, highest allowed here
 TASK_PARAM = {"recall": ("gap", 20, 200), "temporal_order": ("gap", 20, 200), "adding": ("length", 30, 200),
@@ -53,7 +56,7 @@ class Settings:
         name = TASK_PARAM[self.task][0]
         kw = {name: self.param}
         if name == "gap":     # mixed gaps 1..gap: the gradient finds the short path first
-            kw["min_gap"] = 1 if self.task == "recall" else 4
+            kw["min_gap"] = SHORTEST_GAP[self.task]
         return kw
 
 
@@ -111,7 +114,8 @@ class Job:
     def __post_init__(self):
         every = max(1, self.settings.steps // SNAPSHOTS)
         self._gen = self.trainer.run(self.settings.steps, max_seconds=CAP_SECONDS,
-                                     log_every=max(1, min(10, self.settings.steps // 50)), snapshot_every=every)
+                                     log_every=max(1, min(10, self.settings.steps // 50)), snapshot_every=every,
+                                     eval_every=EVAL_EVERY, target_accuracy=TARGET, eval_size=EVAL_SIZE)
 
     @property
     def running(self):
@@ -155,7 +159,7 @@ class Job:
         tr, task = self.trainer, self.task
         if not self.snapshots or self.snapshots[-1][0] != tr.steps:    # the last frame = the final model
             self.snapshots.append((tr.steps, self._keep(tr.snapshot())))
-        ev = tr.evaluate(256)
+        ev = tr.evaluate(EVAL_SIZE)      # the held-out set the target was checked on
         best = None
         if task.latent_name:
             found = unit_finder.find_units(tr.model, task, n=128)

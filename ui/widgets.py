@@ -16,7 +16,7 @@ import streamlit as st
 from . import keys, parsing, state
 from .i18n import t
 
-NOT_SETTABLE = {keys.UPLOAD}   # file uploaders cannot be set through session state
+NOT_SETTABLE = {keys.UPLOAD, keys.UPLOAD_VOCAB, keys.CORPUS_UPLOAD}   # file uploaders: not settable via session state
 
 
 def keep_widget_values():

@@ -1,19 +1,30 @@
 """Experiments that train (or run trained models) to measure memory: recall against the gap.
 
 ``lstm_core.analysis`` measures a model it is given; these make the models
-first, by training (``recall_accuracy_vs_gap``) or from the trained presets
-(``recall_from_presets``), and return the same format, which the long-term
-memory page plots: {"results": {kind: {"gaps": [...], "accuracy": [...]}},
-"chance": 1/symbols, "settings": {...}}.
+first, by training (``recall_accuracy_vs_gap``, ``recall_sweep``) or from the
+trained presets (``recall_from_presets``), and return the same format, which
+the long-term memory page plots: {"results": {kind: {"gaps": [...],
+"accuracy": [...]}}, "chance": 1/symbols, "settings": {...}}. A sweep over
+seeds adds "low", "high", "std" and "per_seed" per kind; it is trained once
+by ``python -m lstm_core.presets.build --recall-sweep`` and shipped as
+``lstm_core/presets/recall_sweep.json`` (``shipped_recall_sweep``), so a page
+shows it without training and without the noise of a single short run.
+
+``text_accuracy`` measures a character model on a text it never saw.
 """
 from __future__ import annotations
+
+import json
+import math
 
 import numpy as np
 
 from .. import presets
 from .losses import accuracy
 from .tasks import make_task
-from .trainer import Trainer
+from .trainer import EVAL_SEED, Trainer
+
+SWEEP_FILE = presets.HERE / "recall_sweep.json"
 
 
 # ------------------------------------------------------------ recall vs gap
@@ -49,7 +60,70 @@ def recall_accuracy_vs_gap(gaps=(5, 15, 30, 60), kinds=("rnn", "gru", "lstm"), h
     return {"results": results, "chance": 1.0 / symbols, "settings": settings}
 
 
+def recall_sweep(gaps=(5, 10, 20, 50, 100), kinds=("rnn", "gru", "lstm"), seeds=(0, 1, 2, 3, 4), hidden=32,
+                 symbols=8, steps=1000, target=0.99, eval_every=25, progress=None):
+    """Recall accuracy against the gap over several seeds: the spread shows what is noise.
+
+    Each (kind, gap, seed) is the command line's default run,
+    ``python -m lstm_core.train --task recall --gap G --cell K --hidden H --seed S``:
+    trained on gaps drawn from 1 to G, at most ``steps`` steps, stopping once
+    accuracy on 512 held-out sequences at the full gap G reaches ``target``
+    (checked every ``eval_every`` steps); then measured on those 512 at gap G.
+    ``progress(done, total)`` after each run.
+
+    Returns {"results": {kind: {"gaps", "accuracy" (mean over seeds), "low", "high" (min, max), "std",
+    "per_seed" ([gap][seed]), "steps" ([gap][seed]), "seconds" ([gap][seed])}}, "chance", "settings"}.
+    """
+    gaps, kinds, seeds = [int(g) for g in gaps], list(kinds), [int(s) for s in seeds]
+    results = {k: {"gaps": gaps, "per_seed": [], "steps": [], "seconds": []} for k in kinds}
+    total, done = len(gaps) * len(kinds) * len(seeds), 0
+    for kind in kinds:
+        for gap in gaps:
+            accs, nsteps, secs = [], [], []
+            for seed in seeds:
+                tr = Trainer(make_task("recall", gap=gap, symbols=symbols, min_gap=1), cell=kind, hidden=hidden,
+                             seed=seed)
+                res = tr.fit(steps, eval_every=eval_every, target_accuracy=target)
+                accs.append(round(float(res["accuracy"]), 4))
+                nsteps.append(int(res["steps"]))
+                secs.append(round(float(res["seconds"]), 2))
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+            for key, v in (("per_seed", accs), ("steps", nsteps), ("seconds", secs)):
+                results[kind][key].append(v)
+    for r in results.values():
+        a = np.array(r["per_seed"], dtype=float)
+        r.update(accuracy=a.mean(1).round(4).tolist(), low=a.min(1).tolist(), high=a.max(1).tolist(),
+                 std=a.std(1).round(4).tolist())
+    settings = {"gaps": gaps, "kinds": kinds, "seeds": seeds, "hidden": hidden, "symbols": symbols, "steps": steps,
+                "target": target, "eval_every": eval_every, "min_gap": 1, "n": 512}
+    return {"results": results, "chance": 1.0 / symbols, "settings": settings}
+
+
+def shipped_recall_sweep():
+    """The sweep shipped in ``lstm_core/presets/recall_sweep.json`` (None if it was never built):
+    ``recall_sweep``'s format plus "command" (what made it) and "seconds" (how long that took)."""
+    if not SWEEP_FILE.exists():
+        return None
+    return json.loads(SWEEP_FILE.read_text(encoding="utf-8"))
+
+
 RECALL_PRESETS = {"rnn": "recall_rnn", "gru": "recall_gru", "lstm": "recall_lstm"}
+
+
+def below_chance(acc, chance, n):
+    """True when ``acc`` on ``n`` answers lies more than 3 standard errors under ``chance``: too far
+    to be a guess that came out unlucky, so the model answers wrong on purpose, as it were."""
+    return acc < chance - 3 * math.sqrt(chance * (1 - chance) / n)
+
+
+def _recall_answers(model, gap, symbols, n, seed):
+    """(accuracy, predicted class per sequence) of ``model`` on ``n`` recall sequences at ``gap``."""
+    b = make_task("recall", gap=int(gap), symbols=symbols).sample(np.random.default_rng([seed, int(gap)]), n)
+    tr = model.forward(b.inputs.astype(model.dtype))
+    pred = np.asarray(tr.logits)[-1].argmax(-1)
+    return accuracy(tr.logits, b.targets, b.mask), pred
 
 
 def recall_from_presets(gaps=(1, 2, 5, 10, 20, 50, 100), n=512, seed=0):
@@ -61,6 +135,12 @@ def recall_from_presets(gaps=(1, 2, 5, 10, 20, 50, 100), n=512, seed=0):
     ``n`` fresh sequences of ``Recall(gap, symbols)`` (letter, ``gap`` dots,
     "?"), accuracy = share of "?" steps whose largest logit is the letter.
 
+    Where a cell scores below chance (``below_chance``), its entry gets "why":
+    {gap: {"answers": the letters it gave there, "neighbours": {gap ± 1: accuracy}}} —
+    measured, so the page can say what the model does instead of guessing. (The
+    plain RNN preset, for one, kept a single sign of the letter that flips at
+    every dot: at some gaps it reads it backwards and is always wrong.)
+
     Returns the format of ``recall_accuracy_vs_gap`` with "settings" naming
     the presets, or None when the presets are not there.
     """
@@ -69,15 +149,38 @@ def recall_from_presets(gaps=(1, 2, 5, 10, 20, 50, 100), n=512, seed=0):
         return None
     symbols = known["recall_lstm"]["params"]["symbols"]
     results = {}
+    letters = make_task("recall", gap=1, symbols=symbols).classes
     for kind, name in RECALL_PRESETS.items():
         model = presets.load(name)
-        acc = []
+        acc, why = [], {}
         for gap in gaps:
-            b = make_task("recall", gap=int(gap), symbols=symbols).sample(np.random.default_rng([seed, int(gap)]), n)
-            tr = model.forward(b.inputs.astype(model.dtype))
-            acc.append(accuracy(tr.logits, b.targets, b.mask))
+            a, pred = _recall_answers(model, gap, symbols, n, seed)
+            acc.append(a)
+            if below_chance(a, 1.0 / symbols, n):
+                near = {g: _recall_answers(model, g, symbols, n, seed)[0]
+                        for g in (int(gap) - 1, int(gap) + 1) if g >= 1}
+                why[int(gap)] = {"answers": [letters[k] for k in sorted(set(pred.tolist()))], "neighbours": near}
         results[kind] = {"gaps": [int(g) for g in gaps], "accuracy": acc}
+        if why:
+            results[kind]["why"] = why
     trained = known["recall_lstm"]["params"]
     settings = {"source": "presets", "presets": dict(RECALL_PRESETS), "symbols": symbols, "n": n,
                 "trained_gaps": (trained.get("min_gap", 1), trained["gap"]), "hidden": known["recall_lstm"]["hidden"]}
     return {"results": results, "chance": 1.0 / symbols, "settings": settings}
+
+
+# ------------------------------------------------------------ a text the model never saw
+def text_accuracy(model, task, n=512, seed=EVAL_SEED):
+    """Next-character accuracy of ``model`` on ``n`` windows of ``task`` (e.g. ``CharLM.heldout()``), drawn as
+    ``Trainer.evaluate`` draws them. A target the vocabulary lacks (−1) counts as wrong.
+
+    Returns {"accuracy", "chance" (share of the most common next character there), "unknown" (share of
+    targets outside the vocabulary), "chars" (length of the text)}.
+    """
+    b = task.sample(np.random.default_rng(seed), n)
+    tr = model.forward(b.inputs.astype(model.dtype))
+    y = np.asarray(b.targets).ravel()
+    known = y[y >= 0]
+    chance = float(np.bincount(known).max() / y.size) if known.size else 0.0
+    return {"accuracy": accuracy(tr.logits, b.targets, b.mask), "chance": chance,
+            "unknown": float((y < 0).mean()), "chars": len(task.text)}

@@ -27,6 +27,7 @@ charlm          next character of a small corpus (en / zh)     chars since a bre
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -69,6 +70,9 @@ class Task:
     output = "softmax"                  # "softmax" (cross-entropy) or "linear" (MSE)
     latent_name = ""
     note = {"en": "", "zh": ""}
+    # the LSTM's initial forget-gate bias a trainer uses unless told otherwise (``Trainer(forget_bias=None)``):
+    # σ(1) ≈ 0.73 keeps about a quarter of c per step, enough for tasks whose memory is short
+    forget_bias = 1.0
 
     params: dict = {}
 
@@ -150,6 +154,7 @@ class Recall(Task):
 
     name = "recall"
     latent_name = "steps since the symbol"
+    forget_bias = 3.0     # σ(3) ≈ 0.95: from the start c survives dozens of dots, so the gradient finds the letter
     note = {"en": "Remember the first letter across the dots; answer it at the '?'.",
             "zh": "记住第一个字母，跨过一串点号，在“?”处答出它。"}
 
@@ -196,6 +201,7 @@ class TemporalOrder(Task):
 
     name = "temporal_order"
     latent_name = "first symbol (+1 X, −1 Y, 0 not yet)"
+    forget_bias = 3.0     # as for recall: a long gap to bridge
     classes = ("XX", "XY", "YX", "YY")
     note = {"en": "Two X/Y letters far apart among a–d noise; at 'E' say which came in which order.",
             "zh": "在 a–d 噪声中隔得很远的两个 X/Y；到“E”时说出它们的先后顺序。"}
@@ -221,7 +227,10 @@ class TemporalOrder(Task):
         idx[0] = 6
         idx[end, cols] = 7
         t1 = rng.integers(1, w + 1, B)
-        t2 = (end + 1) // 2 + rng.integers(0, w, B)
+        # the second X/Y: from the middle on, strictly after t1 and before "E". At the full gap that is
+        # middle + 0..w-1 (as drawn); a short mixed gap wraps the draw into the room there is.
+        lo = np.maximum((end + 1) // 2, t1 + 1)
+        t2 = lo + rng.integers(0, w, B) % (end - lo)
         s1, s2 = rng.integers(0, 2, B), rng.integers(0, 2, B)
         idx[t1, cols] = 4 + s1
         idx[t2, cols] = 4 + s2
@@ -241,7 +250,10 @@ class Adding(Task):
     (0 or 1). Two steps are marked, one in each half of the sequence; at the
     last step the model outputs the sum of the two marked values (MSE loss). A
     step counts as right when the absolute error is below 0.04, the paper's
-    criterion.
+    criterion. With ``min_length``, each sequence draws its own length L from
+    min_length..length (as the mixed gaps of ``Recall``): its markers lie in
+    its own halves, the answer is due at step L − 1 and later steps are not
+    scored; ``strict()`` is the fixed-length task.
     """
 
     name = "adding"
@@ -252,10 +264,16 @@ class Adding(Task):
     note = {"en": "Add the two marked numbers; watch c collect the first one and hold it.",
             "zh": "把两个带标记的数相加；看 c 如何收下第一个数并一直保持。"}
 
-    def __init__(self, length=50):
+    def __init__(self, length=50, min_length=None):
         self.length = _whole("length", length, 4, 2000)
+        self.min_length = None if min_length is None else _whole("min_length", min_length, 4, self.length)
         self.params = {"length": self.length}
+        if self.min_length is not None:
+            self.params["min_length"] = self.min_length
         self.input_names = ("value", "marker")
+
+    def strict(self):
+        return Adding(self.length)
 
     @property
     def input_size(self):
@@ -266,16 +284,17 @@ class Adding(Task):
         vals = rng.uniform(0, 1, (T, B))
         marks = np.zeros((T, B))
         cols = np.arange(B)
-        a = rng.integers(0, T // 2, B)
-        b = rng.integers(T // 2, T, B)
+        n = np.full(B, T) if self.min_length is None else rng.integers(self.min_length, T + 1, B)
+        a = rng.integers(0, n // 2, B)
+        b = rng.integers(n // 2, n, B)
         marks[a, cols] = 1
         marks[b, cols] = 1
         x = np.stack([vals, marks], -1)
         latent = np.cumsum(vals * marks, 0)
         targets = np.zeros((T, B, 1))
-        targets[-1, :, 0] = latent[-1]
+        targets[n - 1, cols, 0] = latent[n - 1, cols]
         mask = np.zeros((T, B))
-        mask[-1] = 1
+        mask[n - 1, cols] = 1
         return Batch(x, targets, mask, latent,
                      lambda: [[f"{vals[t, j]:.2f}" + ("*" if marks[t, j] else "") for t in range(T)]
                               for j in range(B)])
@@ -352,7 +371,8 @@ class CharLM(Task):
     is the ``max_vocab`` most frequent characters; the rest read as "□".
     Windows of ``length`` + 1 characters are drawn at random; every step is
     scored. Latent: characters since the last space or punctuation mark.
-    Paragraph breaks read as "¶" (typed newlines too).
+    Paragraph breaks read as "¶" (typed newlines too). ``heldout()`` is the
+    same task over a separate text (``{corpus}_heldout.txt``) it never trains on.
     """
 
     name = "charlm"
@@ -368,27 +388,50 @@ class CharLM(Task):
         self.length = _whole("length", length, 2, 2000)
         self.max_vocab = _whole("max_vocab", max_vocab, 2, 5000)
         self.params = {"corpus": corpus, "length": self.length, "max_vocab": self.max_vocab}
-        text = (CORPORA / f"{corpus}.txt").read_text(encoding="utf-8").strip()
-        text = re.sub(r"\s*\n\s*", self.NEWLINE, text)   # paragraph breaks → one visible "¶"
+        text = self._read(f"{corpus}.txt")
         chars, counts = np.unique(list(text), return_counts=True)
         order = sorted(zip(-counts, chars))
         keep = sorted(c for _, c in order[:self.max_vocab - 1]) if len(chars) > self.max_vocab else sorted(chars)
         self.vocab = tuple(keep) + ((self.UNKNOWN,) if len(chars) > self.max_vocab else ())
         self.classes = self.vocab
+        self._index(text)
+        lang_en, lang_zh = ("English", "英文") if corpus == "en" else ("Chinese", "中文")
+        self.note = {"en": f"Next-character model on the project's own {lang_en} text.",
+                     "zh": f"在本项目自写的{lang_zh}短文上预测下一个字符。"}
+
+    @classmethod
+    def _read(cls, filename):
+        text = (CORPORA / filename).read_text(encoding="utf-8").strip()
+        return re.sub(r"\s*\n\s*", cls.NEWLINE, text)   # paragraph breaks → one visible "¶"
+
+    def _index(self, text, unknown_target=None):
+        """Set ``text``, input ids, target ids and the latent of ``text``. A character outside the vocabulary
+        is "□" in the input; as a target it is "□" too, or ``unknown_target`` if given."""
         pos = {c: k for k, c in enumerate(self.vocab)}
-        unk = pos.get(self.UNKNOWN, 0)
-        self.ids = np.array([pos.get(c, unk) for c in text], np.int64)
+        unk = pos.get(self.UNKNOWN)
+        bad = sorted({c for c in text if c not in pos})
+        if bad and unk is None:
+            raise ValueError(f"characters {''.join(bad)!r} are not in this model's vocabulary")
         self.text = text
+        self.ids = np.array([pos.get(c, unk) for c in text], np.int64)
+        self.next_ids = self.ids if unknown_target is None else \
+            np.array([pos.get(c, unknown_target) for c in text], np.int64)
         if len(self.ids) < self.length + 2:
-            raise ValueError(f"length must be below {len(self.ids) - 1} for this corpus; got {length}")
+            raise ValueError(f"length must be below {len(self.ids) - 1} for this corpus; got {self.length}")
         brk = np.array([c in self.BREAKS for c in text])
         since = np.zeros(len(text))
         for k in range(1, len(text)):
             since[k] = 0 if brk[k] else since[k - 1] + 1
         self.since = since
-        lang_en, lang_zh = ("English", "英文") if corpus == "en" else ("Chinese", "中文")
-        self.note = {"en": f"Next-character model on the project's own {lang_en} text.",
-                     "zh": f"在本项目自写的{lang_zh}短文上预测下一个字符。"}
+
+    def heldout(self):
+        """The same task (vocabulary, window length) over ``{corpus}_heldout.txt``: a separate short text,
+        written for measuring and never trained on. A next character outside the vocabulary cannot be named
+        by the model: its target is −1, which ``losses.accuracy`` counts as wrong (measure with
+        ``experiments.text_accuracy``; the cross-entropy has no class for it)."""
+        h = copy.copy(self)
+        h._index(self._read(f"{self.corpus}_heldout.txt"), unknown_target=-1)
+        return h
 
     def encode(self, text):
         text = re.sub(r"\s*\n\s*", self.NEWLINE, text)
@@ -401,13 +444,16 @@ class CharLM(Task):
         start = rng.integers(0, len(self.ids) - T - 1, B)
         win = start[None, :] + np.arange(T + 1)[:, None]
         ids = self.ids[win]
-        return Batch(self.one_hot(ids[:-1]), ids[1:], np.ones((T, B)), self.since[win[:-1]],
+        return Batch(self.one_hot(ids[:-1]), self.next_ids[win[1:]], np.ones((T, B)), self.since[win[:-1]],
                      lambda: _tokens(self.vocab, ids[:-1]))
 
 
 def _tokens(vocab, idx):
     return [[vocab[k] for k in idx[:, j]] for j in range(idx.shape[1])]
 
+
+# tasks trained on mixed gaps by default (command line, Train page): the shortest gap each allows
+SHORTEST_GAP = {"recall": 1, "temporal_order": 4}
 
 TASKS = {"recall": Recall, "adding": Adding, "temporal_order": TemporalOrder,
          "brackets": Brackets, "parity": Parity, "charlm": CharLM}

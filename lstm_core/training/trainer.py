@@ -52,12 +52,13 @@ class Trainer:
     task: a ``lstm_core.training.tasks.Task``; cell "lstm" | "gru" | "rnn"; hidden ≥ 1;
     lr: Adam's step size; batch: sequences per step; clip: largest global
     gradient norm (0 = no clipping); forget_bias: the LSTM's initial forget
-    bias (ignored by GRU and RNN); dtype: float32 (fast) or float64;
+    bias (ignored by GRU and RNN; None = the task's own, ``task.forget_bias``:
+    3 for recall and temporal order, 1 elsewhere); dtype: float32 (fast) or float64;
     threads: BLAS threads while training (None = leave the library's default).
     """
 
     def __init__(self, task, cell="lstm", hidden=32, seed=0, lr=1e-2, batch=32, clip=1.0,
-                 forget_bias=1.0, dtype=np.float32, layers=1, threads=1):
+                 forget_bias=None, dtype=np.float32, layers=1, threads=1):
         if cell not in CELLS:
             raise ValueError(f"unknown cell {cell!r}; choose one of {', '.join(CELLS)}")
         if isinstance(hidden, bool) or not isinstance(hidden, (int, np.integer)) or not 1 <= hidden <= 1024:
@@ -71,6 +72,8 @@ class Trainer:
         self.task, self.cell, self.batch, self.clip = task, cell, int(batch), float(clip)
         self.seed = int(seed)
         self.threads = threads
+        if forget_bias is None:
+            forget_bias = float(getattr(task, "forget_bias", 1.0))
         kw = {"forget_bias": forget_bias} if cell == "lstm" else {}
         self.model = CELLS[cell].init(task.input_size, int(hidden), num_layers=layers, seed=self.seed,
                                       output_size=task.output_size, output=task.output, dtype=dtype, **kw)

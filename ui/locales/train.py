@@ -38,7 +38,8 @@ EN = {
     "train.hidden": "Hidden size H",
     "train.lr": "Learning rate (Adam)",
     "train.steps": "Training steps",
-    "train.steps_help": "One step = one batch of {batch} sequences. The run also stops after {cap} s.",
+    "train.steps_help": "One step = one batch of {batch} sequences. The run stops earlier once accuracy on {n} "
+                        "held-out sequences reaches {target:.0%} (checked every {every} steps), or after {cap} s.",
     "train.curriculum": "Each training sequence draws its own gap from {lo} to {gap} (short gaps first give the "
                         "gradient a foothold); accuracy is measured at the full gap of {gap}.",
     "train.start": "Train",
@@ -56,7 +57,8 @@ EN = {
     "train.ended.steps": "Finished all {step} steps.",
     "train.ended.time": "Stopped at the time cap of {cap} s, after {step} steps.",
     "train.ended.stopped": "Stopped by you after {step} steps; the model keeps what it learned.",
-    "train.ended.target": "Reached the target accuracy after {step} steps.",
+    "train.ended.target": "Stopped at step {step} because it reached the target: accuracy on {n} held-out "
+                          "sequences is at least {target:.0%}.",
     "train.result": "Held-out accuracy **{acc:.1%}** (chance **{chance:.1%}**), loss {loss:.4f}, "
                     "on sequences the model never saw.",
     "train.result_linear": "Held-out accuracy **{acc:.1%}** (answers within ±{tol} of the true sum; a constant "
@@ -96,7 +98,8 @@ ZH = {
     "train.hidden": "隐藏层大小 H",
     "train.lr": "学习率（Adam）",
     "train.steps": "训练步数",
-    "train.steps_help": "一步 = 一批 {batch} 条序列。运行满 {cap} 秒也会停下。",
+    "train.steps_help": "一步 = 一批 {batch} 条序列。每 {every} 步检查一次：在 {n} 条留出序列上的准确率"
+                        "一旦达到 {target:.0%} 就提前停下；运行满 {cap} 秒也会停下。",
     "train.curriculum": "每条训练序列的间隔在 {lo} 到 {gap} 之间随机抽取（先有短间隔，梯度才有抓手）；"
                         "准确率则在完整间隔 {gap} 上测量。",
     "train.start": "训练",
@@ -114,7 +117,7 @@ ZH = {
     "train.ended.steps": "{step} 步全部完成。",
     "train.ended.time": "到达 {cap} 秒的时间上限，在第 {step} 步停下。",
     "train.ended.stopped": "你在第 {step} 步停止了训练；模型保留已学到的内容。",
-    "train.ended.target": "第 {step} 步时达到了目标准确率。",
+    "train.ended.target": "在第 {step} 步停下，因为已达到目标：在 {n} 条留出序列上的准确率不低于 {target:.0%}。",
     "train.result": "在模型从未见过的序列上：准确率 **{acc:.1%}**（随机水平 **{chance:.1%}**），损失 {loss:.4f}。",
     "train.result_linear": "在模型从未见过的序列上：准确率 **{acc:.1%}**（答案与真实和相差不超过 ±{tol}；"
                            "始终猜同一个数只能得到 **{chance:.1%}**），均方误差 {loss:.4f}。",
