@@ -62,6 +62,7 @@ PAGES = [
     Page("train", "pages/train.py", "nav.train", "🏋️"),
     Page("gru", "pages/gru.py", "nav.gru", "🔀"),
     Page("gates", "pages/gates.py", "nav.gates", "📊"),
+    Page("corpus", "pages/corpus.py", "nav.corpus", "📚"),
 ]
 
 
