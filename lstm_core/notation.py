@@ -61,6 +61,15 @@ TRACE_VALUES = {
     "rnn": ("hidden",),
 }
 
+# The letter each framework gives a weight block (PyTorch's docs: LSTM i, f, g, o; GRU r, z, n;
+# Keras's: LSTM i, f, c, o; GRU z, r, h), by code name. The blocks' order is ROW_ORDER / KERAS_ORDER.
+FRAMEWORK_LETTERS = {
+    "torch": {"lstm": {"input": "i", "forget": "f", "candidate": "g", "output": "o"},
+              "gru": {"reset": "r", "update": "z", "candidate": "n"}},
+    "keras": {"lstm": {"input": "i", "forget": "f", "candidate": "c", "output": "o"},
+              "gru": {"update": "z", "reset": "r", "candidate": "h"}},
+}
+
 # Which values are gates (sigmoid, 0..1); every other value lives in -1..1 (or is unbounded:
 # the cell state c, an RNN's relu h).
 SIGMOID_VALUES = frozenset({"forget", "input", "output", "reset", "update"})

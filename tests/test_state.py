@@ -85,3 +85,21 @@ def test_examples_parse():
 def test_md_escape_defuses_links_images_and_latex():
     shown = state.md_escape("[Log in](https://e.vil/x) ![a](b.png) $x$ `c`")
     assert "](" not in shown and "$x$" not in shown and "`c`" not in shown
+
+
+# ------------------------------------------------------------------ links a teacher hands out
+def test_hide_is_parsed_in_a_fixed_order_and_kept_in_the_link():
+    view, problems = state.parse_query({"hide": " Model,sidebar,model "})
+    assert view.hide == ("sidebar", "model") and problems == []
+    assert state.to_query(view)["hide"] == "sidebar,model"
+    assert state.parse_query(state.to_query(view))[0] == view
+    assert "hide" not in state.to_query(state.DEFAULT)          # no hide: not in the URL at all
+
+
+def test_unknown_names_to_hide_are_dropped_with_a_problem():
+    view, problems = state.parse_query({"hide": "model,everything,,{0}"})
+    assert view.hide == ("model",)
+    assert [p.key for p in problems] == ["state.bad_hide", "state.bad_hide"]
+    for lang in LANGS:
+        text = t("state.bad_hide", lang, **problems[0].params)
+        assert "everything" in text and "sidebar" in text and "{" not in text

@@ -33,6 +33,7 @@ The list order is the sidebar order. A file in ``pages/`` that is not in
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -57,12 +58,14 @@ PAGES = [
     Page("home", "explorer_app.py", "nav.home", "🏠"),
     Page("rnn", "pages/rnn.py", "nav.rnn", "🔁"),
     Page("lstm_cell", "pages/lstm_cell.py", "nav.lstm_cell", "🧮"),
+    Page("lesson", "pages/lesson.py", "nav.lesson", "✍️"),
     Page("explorer", "pages/explorer.py", "nav.explorer", "🔬"),
     Page("memory", "pages/memory.py", "nav.memory", "⏳"),
     Page("train", "pages/train.py", "nav.train", "🏋️"),
     Page("gru", "pages/gru.py", "nav.gru", "🔀"),
     Page("gates", "pages/gates.py", "nav.gates", "📊"),
     Page("corpus", "pages/corpus.py", "nav.corpus", "📚"),
+    Page("glossary", "pages/glossary.py", "nav.glossary", "📖"),
 ]
 
 
@@ -141,6 +144,38 @@ def _show_url_problems(lang):
         st.rerun()
 
 
+def page_css(hidden, lang) -> str:
+    """The page's own CSS.
+
+    - What a teacher's link hides (``View.hide``): the sidebar and the button that reopens it,
+      and the model picker's box (its widgets still run, so the link's model is used).
+    - The file uploader in the chosen language: Streamlit writes its button ("Upload") and its
+      instructions ("20MB per file • NPZ…", cut off in the sidebar) and the reason it refuses a
+      file in English only, so they are replaced by translated text that wraps.
+    """
+    rules = [".st-key-hidden_model_picker {display: none;}"]
+    if "sidebar" in hidden:
+        rules.append('[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], '
+                     '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] '
+                     "{display: none !important;}")
+    drop = '[data-testid="stFileUploaderDropzone"]'
+    button = json.dumps(t("upload.button", lang), ensure_ascii=False)
+    refused = json.dumps(t("upload.refused", lang, mb=st.get_option("server.maxUploadSize")), ensure_ascii=False)
+    hint = json.dumps(t("upload.instructions", lang, mb=st.get_option("server.maxUploadSize")), ensure_ascii=False)
+    rules += [
+        f"{drop} button p {{font-size: 0;}}",
+        f"{drop} button p::after {{content: {button}; font-size: 0.875rem;}}",
+        f'{drop} [data-testid="stFileUploaderDropzoneInstructions"] span {{display: none;}}',
+        f'{drop} [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{content: {hint}; '
+        "white-space: normal; font-size: 0.8rem; opacity: 0.75;}",
+        f"{drop} {{flex-wrap: wrap; height: auto;}}",
+        # a file the browser refused (too large): Streamlit's tooltip says it in English
+        '[data-testid="stTooltipErrorContent"] {font-size: 0;}',
+        f'[data-testid="stTooltipErrorContent"]::after {{content: {refused}; font-size: 0.875rem;}}',
+    ]
+    return f"<style>{' '.join(rules)}</style>"
+
+
 # ------------------------------------------------------------------ entry
 def setup(page_id: str) -> Context:
     """Page config, URL state, sidebar. Call first in every page script."""
@@ -149,11 +184,17 @@ def setup(page_id: str) -> Context:
     view = _initial_view()
     lang = st.session_state.get(keys.LANG, view.lang)
     lang = lang if lang in LANGS else view.lang
+    hidden = set(view.hide)
     st.set_page_config(page_title=f"{t(me.title_key, lang)} · {t('app.title', lang)}", page_icon=me.icon,
-                       layout="wide", initial_sidebar_state="expanded")
-    lang = _language(view)
-    _navigation(lang)
+                       layout="wide", initial_sidebar_state="collapsed" if "sidebar" in hidden else "expanded")
+    lang = view.lang if "language" in hidden else _language(view)
+    st.html(page_css(hidden, lang))
+    if "nav" not in hidden:
+        _navigation(lang)
     view, model, encodings = model_picker.sidebar(view.with_(lang=lang), lang)
+    if "nav" not in hidden and page_id != "glossary":
+        st.sidebar.page_link("pages/glossary.py", label=t("glossary.link", lang), icon="📖",
+                             query_params={"lang": lang})
     st.sidebar.caption(t("common.footer", lang))
     st.session_state[keys.VIEW] = view
     sync_url(view)

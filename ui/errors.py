@@ -34,3 +34,27 @@ class Problem(ValueError):
 
     def __repr__(self):
         return f"Problem({self.key!r}, **{self.params!r})"
+
+
+def refusal(err: Exception, lang: str) -> str:
+    """Why a weight file or a model was refused, in ``lang``.
+
+    ``lstm_core.WeightError`` carries a ``key`` and ``params`` for its common
+    refusals; each known key has a sentence ``refusal.<key>`` in the catalogue.
+    Anything else is said with ``refusal.other``, quoting the English message.
+    """
+    from .i18n import catalogue
+
+    key, params = getattr(err, "key", ""), dict(getattr(err, "params", {}) or {})
+    if not key or f"refusal.{key}" not in catalogue(lang):
+        return t("refusal.other", lang, detail=str(err))
+    if "limit" in params:
+        params["limit_mb"] = f"{params['limit'] / 2**20:.0f}"
+    if key == "not_weights":
+        params["looks"] = t(f"refusal.looks.{params.get('looks_like', 'unknown')}", lang)
+    if key == "size_limit":
+        params["what"] = t(f"refusal.what.{params.get('what', '')}", lang)
+    try:
+        return t(f"refusal.{key}", lang, **params)
+    except (KeyError, IndexError, ValueError):      # a sentence that names a value the error did not carry
+        return t("refusal.other", lang, detail=str(err))

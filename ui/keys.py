@@ -74,6 +74,25 @@ MEM_STEPS = "w_mem_steps"
 GATES_LOW = "w_gates_low"
 GATES_HIGH = "w_gates_high"
 GATES_LAYER = "w_gates_layer"
+# ---- first lesson (pages/lesson.py)
+LESSON_GATES = "lesson_gates"        # {"setting", "dots", "gates": {forget, input, output}} the student set
+LESSON_SHOWN = "lesson_shown"        # ids of the questions whose answer was revealed
+LESSON_EDITED = "lesson_edited"      # (setting, dots, step) the gate sliders were last filled for
+LESSON_SETTING = "w_lesson_setting"
+LESSON_DOTS = "w_lesson_dots"
+LESSON_STEP = "w_lesson_step"
+LESSON_EVERY_DOT = "w_lesson_every_dot"
+
+
+def lesson_gate(gate):
+    """The first lesson's slider of one gate (forget, input, output) at the chosen step."""
+    return f"w_lesson_{gate}"
+
+
+def lesson_guess(question):
+    """The first lesson's answer box of one question (hold, write, read)."""
+    return f"w_lesson_q_{question}"
+
 
 # ---- Train page
 TRAIN_TASK = "w_train_task"

@@ -23,7 +23,7 @@ from lstm_core.notation import CELL_KINDS
 from lstm_core.training.tasks import task_from_meta
 
 from . import keys, model_source, train_view, upload
-from .errors import Problem
+from .errors import Problem, refusal
 from .i18n import t
 from .state import ModelSpec, View, md_escape
 from .widgets import seed_widget
@@ -94,6 +94,8 @@ def choose(view: View, lang: str, box) -> Choice:
     trained = st.session_state.get(keys.TRAINED)
     # what kind of weights, then (for the shipped examples) which one: 4 choices, not 14
     kinds = ["generated", "upload"] + (["preset"] if presets else []) + (["trained"] if trained else [])
+    if "upload" in view.hide:           # a teacher's link: no upload choice (ui.state.HIDEABLE)
+        kinds.remove("upload")
     if view.model.preset in presets:
         seed_widget(keys.SOURCE, "preset")
         seed_widget(keys.PRESET, view.model.preset)
@@ -109,14 +111,15 @@ def choose(view: View, lang: str, box) -> Choice:
                                format_func=lambda s: tr(presets[s].title_key))
         return Choice(source, preset=preset)
     if source == "upload":
-        up = box.file_uploader(tr("model.upload"), type=["npz", "safetensors"], key=keys.UPLOAD,
+        # no type filter: Streamlit would refuse other files in English; lstm_core's reader says why, translated
+        up = box.file_uploader(tr("model.upload"), key=keys.UPLOAD,
                                help=tr("model.upload_help"))
         vocab = upload.vocab_box(box, lang)     # its vocabulary, unless the weight file holds it
         if up is not None:
             try:
                 st.session_state[keys.GOOD_UPLOAD] = upload.load_files((up.name, up.getvalue()), vocab)
             except (ValueError, OSError, KeyError) as err:   # WeightError is a ValueError
-                box.error(tr("model.upload_failed", name=md_escape(up.name), reason=md_escape(err)))
+                box.error(tr("model.upload_failed", name=md_escape(up.name), reason=md_escape(refusal(err, lang))))
         good = upload.typed_alphabet(st.session_state.get(keys.GOOD_UPLOAD))   # the alphabet typed on the page
         if good:
             return Choice(source, upload=good)
@@ -201,7 +204,8 @@ def _encoding(view: View, encodings, tr, box) -> str:
 def sidebar(view: View, lang: str):
     """Draw the picker → (view with the chosen model and encoding, the loaded model or None, encodings)."""
     tr = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
-    box = st.sidebar.expander(tr("model.header"), expanded=True)
+    box = (st.sidebar.container(key="hidden_model_picker") if "model" in view.hide   # hidden by CSS (ui.app)
+           else st.sidebar.expander(tr("model.header"), expanded=True))
     choice = choose(view, lang, box)
     spec, model, encodings = resolve(choice, {p.id: p for p in model_source.presets()})
     _describe(choice, model, tr, box, lang)

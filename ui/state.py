@@ -17,7 +17,13 @@ parameter  meaning                                 allowed
 ``unit``   chosen unit, 0-based (as in the charts) 0 … H−1
 ``lang``   interface language                      zh, en
 ``preset`` a shipped trained model (empty: none)    a name in lstm_core/presets
+``hide``   controls a teacher's link hides         comma list of ``HIDEABLE``
 =========  ======================================  ==================
+
+``hide`` is for links handed to a class (as TensorFlow Playground's are):
+``hide=sidebar`` hides the whole sidebar, ``hide=model,upload`` the model
+picker and the upload choice, ``hide=input`` the sequence box (the
+sequence stays, read-only). It is written into the URL only when not empty.
 
 ``parse_query`` never raises: a malformed value falls back to the default,
 an out-of-range number is clamped, and each such repair is reported as a
@@ -51,6 +57,9 @@ RANGES = {
     "unit": (0, 511),
 }
 PRESETS = ("",) + tuple(_preset_names())
+# What a link may hide: the whole sidebar, its page list, the language switch, the model picker,
+# the "upload a weight file" choice, the sequence box.
+HIDEABLE = ("sidebar", "nav", "language", "model", "upload", "input")
 CHOICES = {"mode": MODES, "cell": CELL_KINDS, "enc": ENCODINGS, "lang": LANGS, "preset": PRESETS}
 
 
@@ -97,6 +106,7 @@ class View:
     t: int = 1            # the step shown, 1-based (URL ``t``)
     unit: int = 0
     lang: str = DEFAULT_LANG
+    hide: tuple = ()      # names from HIDEABLE, in that order (URL ``hide``)
 
     def with_(self, **changes) -> "View":
         """A copy with ``changes``; model fields (``cell``, ``hidden``, ``forget_bias`` …) go to ``model``."""
@@ -185,16 +195,30 @@ def parse_query(params: Mapping) -> tuple[View, list[Problem]]:
                                         choices=", ".join(CHOICES[name]), default=_default(name)))
         else:
             values[name] = _number(name, raw, problems)
+    if "hide" in params:
+        values["hide"] = parse_hide(str(_one(params["hide"])), problems)
     model = {MODEL_PARAMS[k]: values.pop(k) for k in list(values) if k in MODEL_PARAMS}
     return replace(DEFAULT, model=DEFAULT.model.with_(**model), **values), problems
 
 
+def parse_hide(raw: str, problems: list) -> tuple:
+    """``"sidebar, Model"`` → ``("sidebar", "model")`` (``HIDEABLE`` order); each unknown name is
+    dropped with a Problem."""
+    asked = [w.strip().lower() for w in raw.split(",") if w.strip()]
+    for w in dict.fromkeys(asked):
+        if w not in HIDEABLE:
+            problems.append(Problem("state.bad_hide", value=_shown(w), choices=", ".join(HIDEABLE)))
+    return tuple(h for h in HIDEABLE if h in asked)
+
+
 def to_query(view: View) -> dict[str, str]:
-    """The URL parameters for ``view`` (all of them, so a link is complete)."""
+    """The URL parameters for ``view`` (all of them, so a link is complete; ``hide`` when not empty)."""
     out = {}
     for name in PARAMS:
         value = param(view, name)
         out[name] = f"{value:g}" if isinstance(value, float) else str(value)
+    if view.hide:
+        out["hide"] = ",".join(view.hide)
     return out
 
 

@@ -73,6 +73,11 @@ def sequence_box(view, lang, *, height=68, examples=False, compact=False):
     mode0, seq0 = state.EXAMPLES[state.DEFAULT_EXAMPLE[lang]]
     seed_widget(keys.SEQ, view.seq or seq0)
     seed_widget(keys.MODE, view.mode if view.seq else mode0)
+    if "input" in view.hide:            # a teacher's link fixes the sequence: shown, not editable
+        text, mode = st.session_state[keys.SEQ], st.session_state[keys.MODE]
+        shown = text.replace("`", "ˋ").replace("\n", " ⏎ ")
+        st.markdown(tr("seq.fixed", mode=tr(f"explorer.mode.{mode}"), text=shown))
+        return text, mode
     if compact:
         return st.text_input(tr("home.input"), key=keys.SEQ), st.session_state[keys.MODE]
     left, right = st.columns([5, 2] if examples else [3, 1])

@@ -34,7 +34,7 @@ EN = {
     "model.upload": "Weight file (.npz or .safetensors)",
     "model.upload_help": "PyTorch names (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 …) or Keras names "
                          "(kernel, recurrent_kernel, bias). Pickled files are never opened.",
-    "model.upload_failed": "“{name}” could not be used as weights. The reader says (in English): {reason}",
+    "model.upload_failed": "“{name}” could not be used as weights. {reason}",
     "model.upload_using": "Using the weights from “{name}”.",
     "model.upload_none": "No weight file yet: the random weights set below stay in use until one is read.",
     "model.describe": "{cell}, H = {hidden}, {layers} layer(s), input size {inputs}, {params} parameters.",
@@ -53,6 +53,11 @@ EN = {
     "state.step_moved": "Step {value} does not exist in a sequence of {steps} steps; showing step {used}.",
     "state.unit_moved": "Unit {value} does not exist in a layer of {units} units; showing unit {used}.",
     "state.enc_unavailable": "The encoding “{value}” does not work with this model; using “{used}”.",
+    "seq.fixed": "**Sequence** (read as {mode}): `{text}`",
+    "upload.button": "Upload",
+    "upload.instructions": "Drag a file here or press Upload. At most {mb} MB per file; .npz or .safetensors.",
+    "upload.refused": "This file was not uploaded: at most {mb} MB per file.",
+    "state.bad_hide": "`hide={value}`: a link cannot hide this (it can hide {choices}), so it stays.",
 }
 
 ZH = {
@@ -84,7 +89,7 @@ ZH = {
     "model.upload": "权重文件（.npz 或 .safetensors）",
     "model.upload_help": "支持 PyTorch 的命名（weight_ih_l0、weight_hh_l0、bias_ih_l0、bias_hh_l0 …）或 Keras 的命名"
                          "（kernel、recurrent_kernel、bias）。不会打开 pickle 文件。",
-    "model.upload_failed": "无法把“{name}”当作权重使用。读取程序给出的原因（英文）：{reason}",
+    "model.upload_failed": "无法把“{name}”当作权重使用。{reason}",
     "model.upload_using": "正在使用“{name}”中的权重。",
     "model.upload_none": "还没有权重文件：在读到文件之前，继续使用下面设置的随机权重。",
     "model.describe": "{cell}，H = {hidden}，{layers} 层，输入维度 {inputs}，共 {params} 个参数。",
@@ -101,4 +106,9 @@ ZH = {
     "state.step_moved": "共 {steps} 步的序列中没有第 {value} 步；显示第 {used} 步。",
     "state.unit_moved": "这一层只有 {units} 个单元，没有单元 {value}；显示单元 {used}。",
     "state.enc_unavailable": "编码方式“{value}”不适用于这个模型；改用“{used}”。",
+    "seq.fixed": "**序列**（按{mode}读）：`{text}`",
+    "upload.button": "上传",
+    "upload.instructions": "把文件拖到这里，或按“上传”。每个文件不超过 {mb} MB，格式为 .npz 或 .safetensors。",
+    "upload.refused": "这个文件没有上传：每个文件不能超过 {mb} MB。",
+    "state.bad_hide": "`hide={value}`：链接不能隐藏这一项（能隐藏的有 {choices}），所以它照常显示。",
 }

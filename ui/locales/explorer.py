@@ -32,6 +32,13 @@ EN = {
                         "how far back each one can recall.",
     "home.page.gru": "The GRU's equations, its parameter count next to the LSTM's, and the same views.",
     "home.page.gates": "How often each gate is nearly shut or wide open over your sequence.",
+    "home.page.lesson": "A guided first lesson: one LSTM unit must remember a letter across a row of dots. You set "
+                        "its gates step by step (write, hold, read) and say what you expect before each answer is "
+                        "shown.",
+    "home.page.train": "Train a small RNN, GRU or LSTM on a toy task right here, watch the loss fall, scrub through "
+                       "a time-lapse of its gates, then open the model in the explorer.",
+    "home.page.glossary": "Every term with its symbol, in English and Chinese side by side, and the names PyTorch "
+                          "and Keras give the same weights.",
     "home.facts": "**The idea in four lines.** A plain RNN carries one state h from step to step. "
                   "An LSTM carries two: the cell state c, which changes slowly, and the hidden state h, which can "
                   "change a lot. Three gates decide what of c to forget ($z^f$), how much of the new candidate z to "
@@ -162,6 +169,11 @@ ZH = {
     "home.page.memory": "RNN、LSTM 和 GRU 读同一个输入：梯度随时间的变化、遗忘门的连乘，以及各自能记住多远。",
     "home.page.gru": "GRU 的公式、它与 LSTM 的参数量对比，以及同样的几种视图。",
     "home.page.gates": "在你的序列上，每个门有多少时候几乎关闭、多少时候完全打开。",
+    "home.page.lesson": "有引导的第一课：一个 LSTM 神经元要跨过一串点记住一个字母。你一步一步地设定它的门"
+                        "（写入、保持、读出），每次看答案之前先说说你的预期。",
+    "home.page.train": "就在这里，用玩具任务训练一个小的 RNN、GRU 或 LSTM：看损失下降，拖动门的延时回放，"
+                       "再把模型放到序列探索器里细看。",
+    "home.page.glossary": "所有术语及其符号，中英文并列；还有 PyTorch 和 Keras 对同一组权重的叫法。",
     "home.facts": "**四句话讲清思路。** 普通 RNN 在步与步之间只传递一个状态 h。"
                   "LSTM 传递两个：变化缓慢的细胞状态 c，和可能变化很大的隐藏状态 h。"
                   "三个门分别决定：忘掉 c 中的哪些（$z^f$）、把新的候选值 z 写入多少（$z^i$）、"
