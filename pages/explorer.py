@@ -1,20 +1,18 @@
 """Sequence explorer: type a sequence, step through time, see every gate and state.
 
 Wiring only: parsing lives in ui.parsing, the forward pass in
-ui.model_source (cached), charts in ui.figures.sequence, the cell
-arithmetic in ui.figures.arithmetic, the URL in ui.state.
+ui.model_source (cached), stepping, heatmaps, the token strip and the
+cell diagram in the browser (ui.player), the URL in ui.state.
 """
 import streamlit as st
 
 from lstm_core import WeightError
 from lstm_core.notation import TRACE_VALUES
-from ui import keys, model_source, parsing, practitioner_view, state
+from ui import keys, model_source, practitioner_view, state
 from ui.app import setup
 from ui.errors import Problem
 from ui.figures import arithmetic as explain
-from ui.figures import sequence as figures
-from ui.figures.step_view import StepFigures
-from ui.i18n import catalogue
+from ui.player.component import cached_data, player, position
 from ui.widgets import fit_widget, seed_widget, sequence_box
 
 ctx = setup("explorer")
@@ -105,92 +103,19 @@ color_by = c_by.selectbox(tr("explorer.color_by"), names, key=keys.COLOR_BY,
 if fitted.unit != unit:
     ctx.update(unit=unit)
 
-seed_widget(keys.ANIMATION, "step")
-c_view, c_play = st.columns([3, 1], vertical_alignment="bottom")
-anim = c_view.segmented_control(tr("explorer.view"), ("step", "animate"), key=keys.ANIMATION,
-                                format_func=lambda v: tr(f"explorer.view.{v}"))
+# ------------------------------------------------------------------ time: stepped in the browser by the player
+def player_moved():
+    """The player reports where the reader stopped (on pause, or 300 ms after the last step): into the URL."""
+    pos = position("player")
+    if pos:
+        st.session_state[keys.UNIT] = pos["unit"]
+        ctx.update(t=pos["t"], unit=pos["unit"])
 
 
-# ------------------------------------------------------------------ time (server-side stepping)
-def press(action):
-    st.session_state[keys.STEP] = state.move(st.session_state[keys.STEP], action, T)
-
-
-def set_playing(on):
-    """Play and pause are two buttons that set, not toggle, the state: a click Streamlit happens to
-    deliver twice (a timer tick racing it) cannot undo itself. They sit outside the fragment, so a
-    click reruns the page, which re-creates the fragment with or without its timer (run_every)."""
-    st.session_state[keys.PLAYING] = on
-    if on and st.session_state.get(keys.STEP, 1) >= T:
-        st.session_state[keys.STEP] = 0   # the first tick shows step 1
-
-
-def jump_to_token():
-    points = (st.session_state.get("strip") or {}).get("selection", {}).get("points") or []
-    if points:
-        data = points[0].get("customdata")
-        data = data[0] if isinstance(data, (list, tuple)) else data
-        if data is not None:
-            st.session_state[keys.STEP] = min(max(int(data) + 1, 1), T)
-
-
-def stage_label(stage):
-    key = f"explorer.stage.{stage}"
-    return tr(key) if key in catalogue(lang) else stage
-
-
-playing = st.session_state.get(keys.PLAYING, False) and anim != "animate"
-if anim != "animate":
-    if playing:
-        c_play.button(tr("explorer.pause"), on_click=set_playing, args=(False,), key="b_pause", width="stretch")
-    else:
-        c_play.button(tr("explorer.play"), on_click=set_playing, args=(True,), key="b_play", width="stretch",
-                      type="primary")
-step_figs = st.session_state.setdefault(keys.STEP_FIGURES, StepFigures())   # per session: moves cursors only
-
-
-@st.fragment(run_every=0.8 if playing else None)
-def step_view():
-    now = st.session_state.get(keys.STEP, ctx.view.t)
-    if playing:   # one step per tick; stop at the end
-        if now >= T:
-            st.session_state[keys.PLAYING] = False
-            st.rerun()
-        now += 1
-    st.session_state[keys.STEP] = min(max(now, 1), T)
-    buttons = st.columns([1, 1, 1, 1, 4])
-    for col, action in zip(buttons, ("first", "prev", "next", "last")):
-        col.button(tr(f"explorer.{action}"), on_click=press, args=(action,), key=f"b_{action}", width="stretch")
-    t = st.slider(tr("explorer.step"), 1, max(T, 2), key=keys.STEP, disabled=T < 2)
-    t = min(t, T)
-    s = t - 1
-    ctx.update(t=t)
-    token = state.md_escape(parsing.display_token(tokens[s]))
-    st.markdown(tr("explorer.now", t=t, steps=T, token=token, unit=unit))
-
-    heat = step_figs.heatmaps(run, layer_ix, names, units, lang, s)
-    if trace.directions == 2:        # rows →j (reads left to right) and ←j (right to left)
-        practitioner_view.label_directions(heat, H)
-    st.plotly_chart(heat, key="heatmaps", width="stretch")
-    st.caption(tr("explorer.strip_help", unit=unit, value=value_label(color_by)))
-    st.plotly_chart(step_figs.strip(run, layer_ix, unit, color_by, lang, s), key="strip",
-                    on_select=jump_to_token, selection_mode="points", width="stretch")
-    fig_col, text_col = st.columns([3, 2])
-    fig_col.plotly_chart(step_figs.cell(run, layer_ix, unit, lang, s), key="cell", width="stretch")
-    with text_col:
-        st.markdown("**" + tr("explorer.arithmetic", unit=unit, t=t) + "**")
-        for stage, line in explain.arithmetic_lines(trace, s, unit, layer=layer_ix):
-            st.markdown(f"**{stage_label(stage)}** — `{line}`")
-    if ctx.view.model.upload:        # an uploaded model's head: top 5 next tokens, or its classes at the last step
-        practitioner_view.prediction_panel(ctx.model, run, s, lang)
-
-
-if anim == "animate":
-    st.caption(tr("explorer.animate_help"))
-    st.plotly_chart(figures.animated_stack(layer, names, tokens, cell, lang, units=units, t0=ctx.view.t - 1),
-                    key="animated", width="stretch")
-else:
-    step_view()
+top, expected = model_source.predictions(ctx.model, run)
+data = cached_data(run, lang=lang, layer=layer_ix, predictions=top, expected=expected)
+player(data, key="player", t=ctx.view.t, unit=unit, rows=units, color_by=color_by, trace=trace,
+       on_change=player_moved, file_name="lstm-explorer.html")
 
 # ------------------------------------------------------------------ export
 st.divider()

@@ -1,4 +1,5 @@
 """AppTest runs of the home page and the sequence explorer, with and without URL parameters."""
+import json
 import re
 from pathlib import Path
 
@@ -41,6 +42,21 @@ def charts(at):
     return at.get("plotly_chart")
 
 
+def player(at):
+    """The data the trace player was handed (``ui.player.data.player_data`` plus its position), or None."""
+    from streamlit.testing.v1.element_tree import UnknownElement
+
+    def find(node):
+        for child in (node.children.values() if isinstance(getattr(node, "children", None), dict) else []):
+            if isinstance(child, UnknownElement) and child.proto.component_name.endswith("trace_player"):
+                return child
+            found = find(child)
+            if found is not None:
+                return found
+    element = find(at.main)
+    return None if element is None else json.loads(element.proto.json)
+
+
 # ------------------------------------------------------------------ every page with defaults
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("page", [p for p in app.PAGES])
@@ -71,9 +87,10 @@ def test_explorer_defaults_show_heatmaps_and_cell():
     at = open_page()
     assert_clean(at)
     assert at.title[0].value == t("explorer.title", "zh")
-    keys = {c.proto.id for c in charts(at)}
-    assert len(charts(at)) == 3, keys            # heatmaps, token strip, cell diagram
-    assert at.slider(key="w_step").value == 1
+    data = player(at)                             # heatmaps, token strip, cell diagram: drawn in the browser
+    assert data["t"] == 1 and data["T"] == len(at.session_state["good_run"].tokens)
+    assert data["names"] == ["forget", "input", "output", "candidate", "cell", "cell_tanh", "hidden"]
+    assert not charts(at)                          # no server-side figure any more
 
 
 # ------------------------------------------------------------------ query parameters
@@ -81,7 +98,7 @@ def test_query_parameters_reproduce_the_view():
     at = open_page(seq="hello world", mode="chars", cell="gru", hidden=8, layers=2, seed=3, t=4, unit=5, lang="en")
     assert_clean(at)
     assert at.title[0].value == "Sequence explorer"
-    assert at.slider(key="w_step").value == 4
+    assert (player(at)["t"], player(at)["unit"], player(at)["layer"]) == (4, 5, 1)
     assert at.number_input(key="w_unit").value == 5
     assert at.selectbox(key="w_cell").value == "gru"
     assert at.number_input(key="w_hidden").value == 8
@@ -102,7 +119,7 @@ def test_bad_query_parameters_warn_and_fall_back(lang):
         assert name in shown
     assert at.number_input(key="w_hidden").value == 512
     assert at.selectbox(key="w_cell").value == "lstm"
-    assert at.slider(key="w_step").value == 1
+    assert player(at)["t"] == 1
 
 
 def test_bad_language_falls_back_to_chinese():
@@ -117,7 +134,7 @@ def test_step_past_the_end_is_moved_with_a_warning():
     assert_clean(at)
     shown = " ".join(w.value for w in at.warning)
     assert "Step 99" in shown and "unit 15" in shown
-    assert at.slider(key="w_step").value == 3
+    assert (player(at)["t"], player(at)["unit"]) == (3, 15)
     assert at.query_params["t"] == "3"
 
 
@@ -134,7 +151,7 @@ def test_step_past_the_end_is_moved_with_a_warning():
 def test_bad_input_shows_a_message_and_keeps_the_previous_view(text, mode, needle, lang):
     at = open_page(seq="abcd", t=2, lang=lang)
     assert_clean(at)
-    before = len(charts(at))
+    before = player(at)["id"]
     at.radio(key="w_mode").set_value(mode)
     at.text_area(key="w_seq").input(text).run()
     assert_clean(at)
@@ -144,7 +161,7 @@ def test_bad_input_shows_a_message_and_keeps_the_previous_view(text, mode, needl
     if needle:
         assert needle in message
     assert t("explorer.showing_previous", lang) in texts(at)
-    assert len(charts(at)) == before                        # the last good view is still drawn
+    assert player(at)["id"] == before                        # the last good run is still in the player
     assert at.session_state["good_run"].tokens == tuple("abcd")
     assert at.query_params["seq"] == "abcd"
 
@@ -156,29 +173,17 @@ def test_too_much_work_is_refused_with_the_limit():
 
 
 # ------------------------------------------------------------------ interaction
-def test_step_buttons_move_the_step_and_the_url():
-    at = open_page(seq="abcdef", lang="en")
-    at.button(key="b_next").click().run()
-    at.button(key="b_next").click().run()
-    assert at.slider(key="w_step").value == 3 and at.query_params["t"] == "3"
-    at.button(key="b_last").click().run()
-    assert at.slider(key="w_step").value == 6
-    at.button(key="b_prev").click().run()
-    assert at.slider(key="w_step").value == 5
-    at.button(key="b_first").click().run()
-    assert at.slider(key="w_step").value == 1
-    assert_clean(at)
+def test_the_players_report_moves_the_step_and_the_url():
+    """The player reports where the reader stopped; the page puts it in the URL and the unit box
+    (the stepping itself happens in the browser: tests/e2e/test_explorer_e2e.py)."""
+    from ui.player import component
 
-
-def test_play_toggles():
     at = open_page(seq="abcdef", lang="en")
-    at.button(key="b_play").click().run()
-    assert at.session_state["playing"] is True
-    assert at.button(key="b_pause").label == t("explorer.pause", "en")
-    at.button(key="b_pause").click().run()
-    assert at.session_state["playing"] is False
-    assert at.button(key="b_play").label == t("explorer.play", "en")
-    assert_clean(at)
+    assert at.query_params["t"] == "1"
+    at.session_state["player"] = {"pos": {"t": 5, "unit": 3}}   # what the browser sends when it stops
+    script = (ROOT / "pages" / "explorer.py").read_text(encoding="utf-8")
+    assert "on_change=player_moved" in script and "position(\"player\")" in script
+    assert component.position_of(at.session_state["player"]) == {"t": 5, "unit": 3}
 
 
 def test_language_switch_keeps_page_sequence_and_step():
@@ -187,7 +192,7 @@ def test_language_switch_keeps_page_sequence_and_step():
     at.radio(key="w_lang").set_value("en").run()
     assert_clean(at)
     assert at.title[0].value == "Sequence explorer"
-    assert at.slider(key="w_step").value == 3
+    assert player(at)["t"] == 3 and player(at)["lang"] == "en"
     assert at.text_area(key="w_seq").value == "你好，世界"
     assert at.query_params["lang"] == "en"
 
@@ -203,13 +208,12 @@ def test_model_settings_survive_a_page_switch():
     assert at.session_state["good_run"].trace.hidden_size == 24
 
 
-def test_top_k_and_animation_view():
+def test_top_k_shows_a_subset_of_rows():
     at = open_page(seq="abcdefgh", hidden=100, lang="en")
     assert_clean(at)
     assert at.toggle(key="w_topk_on").value is True          # on by default for large H
-    at.segmented_control(key="w_anim").set_value("animate").run()
-    assert_clean(at)
-    assert len(charts(at)) == 1
+    rows = player(at)["rows"]
+    assert rows is not None and len(rows) <= 17 and rows == sorted(rows)
 
 
 def test_numbers_mode_and_vectors():
@@ -298,4 +302,5 @@ def test_csv_download_peaks_near_its_size_and_large_traces_are_npz_only():
     at = open_page(seq="ab" * 500, hidden=400, lang="en")      # 1000 × 400 × 11 values > CSV_MAX_ROWS
     assert_clean(at)
     assert model_source.csv_rows(at.session_state["good_run"]) > model_source.CSV_MAX_ROWS
-    assert at.get("download_button")[1].proto.disabled
+    buttons = {b.proto.id.rsplit("-", 1)[-1]: b for b in at.get("download_button")}
+    assert buttons["dl_csv"].proto.disabled

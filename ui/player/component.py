@@ -104,19 +104,19 @@ _data_lock = threading.Lock()
 
 
 def cached_data(run=None, *, trace=None, tokens=None, model=None, lang="en", layer=-1, color_by="hidden",
-                title=None) -> dict:
+                title=None, predictions=None, expected=None) -> dict:
     """``player_data`` of a run, shared by every session and rerun that shows the same run (the
     forward pass is cached and read-only, so its trace object identifies it). The position (``t``,
     ``unit``) is not part of it: pass those to ``player``. Never mutate the dict returned."""
     trace = run.trace if run is not None else trace
-    key = (id(trace), lang, layer, color_by, title)
+    key = (id(trace), lang, layer, color_by, title, predictions is not None)
     with _data_lock:
         hit = _data_cache.get(key)
         if hit is not None and hit[0]() is trace:
             _data_cache.move_to_end(key)
             return hit[1]
     data = player_data(run, trace=trace, tokens=tokens, model=model, lang=lang, layer=layer, color_by=color_by,
-                       title=title)
+                       title=title, predictions=predictions, expected=expected)
     with _data_lock:
         _data_cache[key] = (weakref.ref(trace), data)
         while len(_data_cache) > DATA_ENTRIES:

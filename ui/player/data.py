@@ -153,7 +153,8 @@ def _nonlinearity(trace, k, desc):
 
 # ------------------------------------------------------------------ the payload
 def player_data(run=None, *, trace=None, tokens=None, model=None, lang: str = "en", layer: int = -1,
-                unit: int = 0, t: int = 1, color_by: str = "hidden", title: str | None = None) -> dict:
+                unit: int = 0, t: int = 1, color_by: str = "hidden", title: str | None = None,
+                predictions=None, expected=None) -> dict:
     """The player's data for one layer of one forward pass.
 
     Pass a ``ui.model_source.Run`` (``.trace``, ``.tokens``, ``.model``), or
@@ -161,6 +162,9 @@ def player_data(run=None, *, trace=None, tokens=None, model=None, lang: str = "e
     strings) and optionally ``model`` (``model.describe()``). ``layer`` is the
     layer shown (negative counts from the top), ``unit`` (0-based) and ``t``
     (1-based, as in the URL) where the player starts; both are clamped.
+    ``predictions`` (one list per step of (label, probability), most likely
+    first, as ``lstm_core.causal.top_k`` gives) and ``expected`` (the answer the
+    task expects at each step, or None) show the output layer's y^t as tokens.
     """
     if run is not None:
         trace, tokens, model = run.trace, run.tokens, getattr(run, "model", None)
@@ -232,8 +236,20 @@ def player_data(run=None, *, trace=None, tokens=None, model=None, lang: str = "e
         "y": y,
         "strings": strs,
     }
+    data["predict"] = _predict(predictions, expected, T)
     data["quant_err"] = max_error(data)
     return data
+
+
+def _predict(predictions, expected, T):
+    """The output layer's top outputs per step as labels (probabilities to 3 decimals), or None."""
+    if predictions is None:
+        return None
+    if len(predictions) != T or (expected is not None and len(expected) != T):
+        raise ValueError(f"predictions for {len(predictions)} steps, expected {T}")
+    top = [[[_short(display_token(str(label))), round(float(p), 3)] for label, p in step] for step in predictions]
+    exp = None if expected is None else [None if e is None else _short(display_token(str(e))) for e in expected]
+    return {"top": top, "expected": exp}
 
 
 def max_error(data: dict) -> float:

@@ -328,7 +328,8 @@ class Player {
     this.arith = el("ol", { class: "lp-arith" });
     const foot = el("p", { class: "lp-foot", text: S("hint") + " " + S("keys") });
     this.model = el("p", { class: "lp-foot" });
-    const side = el("div", { class: "lp-side" }, this.cellTitle, this.cellC, this.arithTitle, this.arith);
+    this.pred = el("div", { class: "lp-pred", hidden: !this.data.predict });
+    const side = el("div", { class: "lp-side" }, this.cellTitle, this.cellC, this.arithTitle, this.arith, this.pred);
 
     this.tip = el("div", { class: "lp-tip", role: "tooltip", hidden: true });
     this.live = el("div", { class: "lp-sr", "aria-live": "polite" });
@@ -845,6 +846,18 @@ class Player {
     this.cellTitle.textContent = this.t("cell.title", { cell: this.cell.toUpperCase(), t: s + 1, unit: u });
     this.drawCell(vals);
     this.renderArith(vals);
+    if (this.data.predict) this.renderPred(s);
+  }
+
+  /** y^t as tokens: the most likely outputs at this step, and the answer the task expects. */
+  renderPred(s) {
+    const p = this.data.predict, top = p.top[s] || [], exp = p.expected ? p.expected[s] : null;
+    const items = top.map(([label, prob]) => {
+      const hit = exp !== null && label === exp;
+      return `<li${hit ? ' class="lp-hit"' : ""}><span class="lp-tok">${esc(label)}</span> ${esc(fmt(prob, 3))}</li>`;
+    }).join("");
+    const expText = exp === null ? "" : `<p class="lp-exp">${esc(this.t("pred.expected", { answer: exp }))}</p>`;
+    this.pred.innerHTML = `<p class="lp-cell-title">${esc(this.t("pred.title", { t: s + 1 })).replace("y^t", "y<sup>t</sup>")}</p><ol>${items}</ol>${expText}`;
   }
 
   /** "Step 3 of 40 · token “a” · unit 0": built once from the template, then only its numbers change. */
@@ -982,7 +995,8 @@ class Player {
       label(3.0, 6.3, this.t("diagram.forget")); label(5.4, 6.3, this.t("diagram.memorize")); label(8.3, 6.3, this.t("diagram.output"));
       if (this.data.y) {
         const k = this.dec.y.argmax[s], m = this.dec.y.max.at(s);
-        box(9.35, 1.75, ["y", "t"], null, "y", { w: 1.0, h: 0.8, text2: `${fmt(m, 2)} #${k}`,
+        const top = this.data.predict ? (this.data.predict.top[s] || [])[0] : null;
+        box(9.35, 1.75, ["y", "t"], null, "y", { w: 1.0, h: 0.8, text2: top ? `${top[0]} ${fmt(top[1], 2)}` : `${fmt(m, 2)} #${k}`,
           hover: `y<sup>t</sup> ${esc(name("y"))}: ${esc(this.t("cell.y", { value: fmt(m, 4), k }))}` });
         arrow(9.35, 2.64, 9.35, 2.16);
       }
