@@ -5,6 +5,7 @@ from lstm_core import analysis
 from ui import keys
 from ui import teaching_pages as TP
 from ui.app import setup
+from ui.clipping import clip_switch
 from ui.figures import teaching as TF
 from ui.widgets import fit_widget
 
@@ -23,7 +24,7 @@ scale = st.select_slider(tr("mem.scale"), [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0,
                          key=keys.MEM_SCALE, help=tr("mem.scale_help"))
 res = TP.compare(X, view.model.hidden, view.model.seed, view.model.forget_bias, scale)
 flows = {k: r["gradient"] for k, r in res.items()}
-st.plotly_chart(TF.gradient_chart(flows, lang))
+st.plotly_chart(TF.gradient_chart(clip_switch(ctx, flows, scale), lang))
 first = {k: TP.sci(f["grad_hidden"][0]) for k, f in flows.items()}
 st.markdown(tr("mem.grad_numbers", **first, lstm_c=TP.sci(flows["lstm"]["grad_cell"][0])))
 st.markdown(tr("mem.forget_text"))

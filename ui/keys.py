@@ -71,6 +71,7 @@ MEM_SCALE = "w_mem_scale"
 MEM_INTERVENTION = "w_mem_iv"
 MEM_UNIT = "w_mem_unit"
 MEM_STEPS = "w_mem_steps"
+MEM_CLIP = "w_mem_clip"              # the gradient view's clipping switch (weight scale > 1)
 GATES_LOW = "w_gates_low"
 GATES_HIGH = "w_gates_high"
 GATES_LAYER = "w_gates_layer"
