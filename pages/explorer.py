@@ -50,8 +50,9 @@ if error:
 trace, tokens = run.trace, run.tokens
 T, H, L, cell = trace.steps, trace.hidden_size, trace.num_layers, trace.cell
 enc = run.encoded
-st.caption(tr(f"explorer.enc_note.{enc.encoding}", n=len(enc.vocab or ()), dim=enc.X.shape[1],
-              unknown=len(enc.unknown or ())) + " " +
+st.caption((practitioner_view.enc_note(enc, ctx.model, lang) or
+            tr(f"explorer.enc_note.{enc.encoding}", n=len(enc.vocab or ()), dim=enc.X.shape[1],
+               unknown=len(enc.unknown or ()))) + " " +
            tr("model.describe", cell=cell.upper(), hidden=H, layers=L, inputs=run.model["input_size"],
               params=f"{run.model['params']:,}"))
 

@@ -5,13 +5,14 @@ import json
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import lstm_core
 from lstm_core.files import writer
+from ui import model_source, upload
 from ui import practitioner_view as pv
-from ui import upload
 from ui.errors import Problem
 from ui.i18n import t
 from ui.state import md_escape
@@ -58,9 +59,8 @@ def test_a_bidirectional_classifier_with_its_vocabulary_in_the_file(lang):
     seen = text_of(at)
     assert t("vocab.panel", lang, n="20", tokenizer=t("vocab.tokenizer.words", lang), unk=md_escape("<unk>")) in seen
     assert t("vocab.directions", lang, h_last=5) in seen
-    assert t("predict.classifier", lang, steps=6) in seen
-    heat = [e for e in at.get("plotly_chart") if "heatmap" in str(e.proto.spec)[:20000]]
-    assert heat and "→0" in str(heat[0].proto.spec) and "←5" in str(heat[0].proto.spec)
+    top, _ = model_source.predictions(at.session_state["good_upload"][1], run)   # what the player shows per step
+    assert len(top) == 6 and len(top[-1]) == 3 and abs(sum(p for _, p in top[-1]) - 1) < 1e-5
 
 
 def test_unknown_words_are_marked_and_read_as_the_unknown_token():
@@ -78,7 +78,8 @@ def test_a_char_lm_with_a_sidecar_vocabulary_uploaded_beside_it_predicts_the_nex
     clean(at)
     run = at.session_state["good_run"]
     assert run.trace.cell == "gru" and run.encoded.ids[:3] == (0, 1, 2)
-    assert t("predict.lm", "en", t=1, token="a") in text_of(at)
+    top, _ = model_source.predictions(at.session_state["good_upload"][1], run)   # the next character, top 5
+    assert len(top[0]) == 5 and top[0][0][1] >= top[0][1][1]
     assert at.session_state["good_upload"][2] == "charlm_gru.npz + charlm_gru.vocab.json"
 
 
@@ -130,13 +131,9 @@ def test_vocab_html_direction_labels_and_predictions():
     assert "… +5" in pv.vocab_html([str(i) for i in range(10)], limit=5)
     assert [pv.unit_label(u, 8, 2) for u in (0, 3, 4, 7)] == ["→0", "→3", "←0", "←3"]
     assert pv.unit_label(5, 8, 1) == "5"
-    m = lstm_core.load(GOLD / "sentiment_bilstm.safetensors")
-    tr = m.forward(np.array([2, 3, 4]))
-    kind, pairs = pv.prediction(m, tr, 0)
-    assert kind == "classifier" and len(pairs) == 3 and abs(sum(p for _, p in pairs) - 1) < 1e-6
-    lm = lstm_core.load(GOLD / "charlm_gru.npz")
-    kind, pairs = pv.prediction(lm, lm.forward(np.array([0, 1])), 1)
-    assert kind == "lm" and len(pairs) == 5 and pairs[0][1] >= pairs[1][1]
+    fig = go.Figure(go.Heatmap(z=np.zeros((4, 2)), y=["0", "1", "2", "3"]))
+    assert list(pv.label_directions(fig, 4).data[0].y) == ["→0", "→1", "←0", "←1"]
+    assert list(pv.label_directions(fig, 4).data[0].y) == ["→0", "→1", "←0", "←1"]    # twice: the same
 
 
 def test_every_new_catalogue_key_exists_in_both_languages():

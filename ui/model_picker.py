@@ -118,6 +118,7 @@ def choose(view: View, lang: str, box) -> Choice:
         if up is not None:
             try:
                 st.session_state[keys.GOOD_UPLOAD] = upload.load_files((up.name, up.getvalue()), vocab)
+                st.session_state[keys.ENC_WARNED] = True   # the visitor's own model: no word on the link's encoding
             except (ValueError, OSError, KeyError) as err:   # WeightError is a ValueError
                 box.error(tr("model.upload_failed", name=md_escape(up.name), reason=md_escape(refusal(err, lang))))
         good = upload.typed_alphabet(st.session_state.get(keys.GOOD_UPLOAD))   # the alphabet typed on the page

@@ -1,30 +1,25 @@
-"""What a page shows about a practitioner's own model: its vocabulary, its two
-directions, its head's prediction.
+"""What a page shows about a practitioner's own model: its vocabulary and its two directions.
 
 Pure builders (tested without Streamlit): ``vocab_html`` (the compact list,
 unknown tokens of the typed text marked), ``unit_label`` / ``direction_of``
-(→ 3, ← 3), ``label_directions`` (a heatmap figure's unit rows relabelled),
-``prediction`` (the top 5 next tokens at a step, or the classes' probabilities
-at the last step). ``notice``, ``vocab_panel``, ``directions_note`` and
-``prediction_panel`` draw them.
+(→ 3, ← 3), ``label_directions`` (a Plotly heatmap's unit rows relabelled).
+``notice``, ``vocab_panel`` and ``directions_note`` draw them. The head's
+prediction (top 5 per step; a classifier's classes) is the trace player's
+(``ui.model_source.predictions``).
 """
 from __future__ import annotations
 
 import html
 
-import numpy as np
 import streamlit as st
-
-from lstm_core import causal
 
 from . import keys
 from .i18n import t
 from .parsing import display_token
 from .state import md_escape
-from .upload import kind_of_head, needs_vocab
+from .upload import needs_vocab
 
 SHOWN_TOKENS = 400        # tokens listed in the vocabulary panel (a 20,000-word vocabulary says "… and N more")
-TOP = 5
 
 
 # ------------------------------------------------------------------ pure
@@ -68,17 +63,14 @@ def vocab_html(vocab, unknown=(), unk=None, limit=SHOWN_TOKENS) -> str:
     return style + out
 
 
-def prediction(model, trace, s: int, k: int = TOP):
-    """("lm", [(token, p) × k] at step s) for a language model, ("classifier", [(class, p) …] at the
-    last step) for a classifier; None when the model has no softmax head."""
-    kind = kind_of_head(model)
-    if kind not in ("lm", "classifier") or trace.y is None or trace.batched:
+def enc_note(enc, model, lang):
+    """How the model's own tokens became its inputs (None for the other encodings); unknown tokens
+    are told by ``vocab_panel``."""
+    if enc.encoding != "onehot_model" or model is None or not model.vocab:
         return None
-    labels = causal.output_labels(model)
-    y = np.asarray(trace.y)
-    if kind == "lm":
-        return "lm", causal.top_k(y[s:s + 1], labels, k)[0]
-    return "classifier", causal.top_k(y[-1:], labels, y.shape[1])[0]
+    if model.has_embedding:
+        return t("vocab.enc_note.embedding", lang, n=f"{len(model.vocab):,}", dim=model.input_size)
+    return t("vocab.enc_note.onehot", lang, n=f"{len(model.vocab):,}")
 
 
 # ------------------------------------------------------------------ Streamlit
@@ -122,20 +114,3 @@ def vocab_panel(model, unknown, lang):
 def directions_note(trace, lang):
     if trace.directions == 2:
         st.info(t("vocab.directions", lang, h_last=trace.units_per_direction - 1), icon="↔️")
-
-
-def prediction_panel(model, run, s, lang):
-    """The head's prediction: top 5 next tokens at step s, or the classes at the last step."""
-    got = prediction(model, run.trace, s)
-    if got is None:
-        return
-    kind, pairs = got
-    if kind == "lm":
-        st.markdown(t("predict.lm", lang, t=s + 1, token=md_escape(display_token(run.tokens[s]))))
-    else:
-        st.markdown(t("predict.classifier", lang, steps=len(run.tokens)))
-    rows = [{t("predict.col.label", lang): display_token(str(lab)), t("predict.col.p", lang): float(p)}
-            for lab, p in pairs]
-    st.dataframe(rows, hide_index=True, width="content",
-                 column_config={t("predict.col.p", lang): st.column_config.ProgressColumn(
-                     t("predict.col.p", lang), min_value=0.0, max_value=1.0, format="%.3f")})

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (catalogue sentences stay on one line each)
-"""A practitioner's own model: its vocabulary, its two directions, its head's prediction."""
+"""A practitioner's own model: its vocabulary and its two directions."""
 
 EN = {
     "vocab.upload": "Vocabulary (optional)",
@@ -21,12 +21,10 @@ EN = {
     "vocab.unknown_mapped": "{n} token(s) of your text are not in the model's vocabulary: {tokens}. They are read as its unknown token “{unk}” (marked in red in the vocabulary).",
     "vocab.unknown_zero": "{n} token(s) of your text are not in the model's vocabulary: {tokens}. They are fed as zero vectors.",
     "vocab.directions": "This model is **bidirectional**: units →0 … →{h_last} read the text left to right (→), units ←0 … ←{h_last} right to left (←). The step cursor marks the same token in both: at step t, → has read tokens 1 … t and ← has read tokens T … t.",
+    "vocab.enc_note.embedding": "Input: each token's id in the model's vocabulary of {n} picks a row of its embedding ({dim} numbers).",
+    "vocab.enc_note.onehot": "Input: one-hot vectors over the model's own vocabulary of {n} tokens.",
     "vocab.ignored": "Not used (the model runs without them): {names}",
     "input.err.unknown_tokens": "{n} token(s) are not in the model's vocabulary and it has no unknown token to stand for them: {tokens}. Remove them or use the model's own tokens.",
-    "predict.lm": "**Next token after step {t}** (“{token}”): the model's top 5",
-    "predict.classifier": "**The model's classes** after reading all {steps} tokens (the output at the last step)",
-    "predict.col.label": "prediction",
-    "predict.col.p": "probability",
 }
 
 ZH = {
@@ -49,10 +47,8 @@ ZH = {
     "vocab.unknown_mapped": "你的文本中有 {n} 个词元不在模型的词表里：{tokens}。它们被当作模型的未知词元“{unk}”读入（在词表中以红色标出）。",
     "vocab.unknown_zero": "你的文本中有 {n} 个词元不在模型的词表里：{tokens}。它们以零向量输入。",
     "vocab.directions": "这是一个**双向**模型：单元 →0 … →{h_last} 从左到右读文本（→），单元 ←0 … ←{h_last} 从右到左读（←）。时间游标在两个方向上指向同一个词元：在第 t 步，→ 已读过第 1 … t 个词元，← 已读过第 T … t 个词元。",
+    "vocab.enc_note.embedding": "输入方式：每个词元在模型 {n} 个词元的词表中的编号，选出其嵌入矩阵的一行（{dim} 个数）。",
+    "vocab.enc_note.onehot": "输入方式：按模型自带的 {n} 个词元的词表做独热编码。",
     "vocab.ignored": "未使用（模型不含这些也能运行）：{names}",
     "input.err.unknown_tokens": "有 {n} 个词元不在模型的词表中，而模型没有可代替它们的未知词元：{tokens}。请删去它们，或只用模型自己的词元。",
-    "predict.lm": "**第 {t} 步（“{token}”）之后的下一个词元**：模型给出的前 5 名",
-    "predict.classifier": "**模型的类别概率**：读完全部 {steps} 个词元后（最后一步的输出）",
-    "predict.col.label": "预测",
-    "predict.col.p": "概率",
 }

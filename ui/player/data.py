@@ -151,6 +151,13 @@ def _nonlinearity(trace, k, desc):
     return "tanh" if np.allclose(np.tanh(pre), h, atol=1e-5) else "relu"
 
 
+def _initial(states, k, D):
+    """Layer k's initial state over its whole width: a bidirectional layer's two directions side by side
+    (PyTorch keeps them as rows 2k and 2k + 1 of h0 / c0)."""
+    s = np.asarray(states, dtype=np.float64)
+    return s[k] if D == 1 else np.concatenate([s[2 * k], s[2 * k + 1]])
+
+
 # ------------------------------------------------------------------ the payload
 def player_data(run=None, *, trace=None, tokens=None, model=None, lang: str = "en", layer: int = -1,
                 unit: int = 0, t: int = 1, color_by: str = "hidden", title: str | None = None,
@@ -179,6 +186,7 @@ def player_data(run=None, *, trace=None, tokens=None, model=None, lang: str = "e
     k = _layer_index(L, layer)
     lay = trace.layers[k]
     desc = _describe(trace, model)
+    D = int(getattr(trace, "directions", 1))   # 2: units 0..H/2-1 read left to right (→), the rest right to left (←)
 
     names = STACK[cell]
     values = {n: quantize(lay[n]) for n in names + EXTRA[cell]}
@@ -186,8 +194,8 @@ def player_data(run=None, *, trace=None, tokens=None, model=None, lang: str = "e
     head = min(3, x.shape[1])
     layer_block = {
         "values": values,
-        "h0": [float(v) for v in np.asarray(trace.h0[k], dtype=np.float64)],
-        "c0": [float(v) for v in np.asarray(trace.c0[k], dtype=np.float64)] if trace.c0 is not None else None,
+        "h0": [float(v) for v in _initial(trace.h0, k, D)],
+        "c0": [float(v) for v in _initial(trace.c0, k, D)] if trace.c0 is not None else None,
         "x": {"size": int(x.shape[1]), "norm": quantize(np.linalg.norm(x, axis=1)), "head": quantize(x[:, :head])},
     }
     y = None
@@ -224,6 +232,7 @@ def player_data(run=None, *, trace=None, tokens=None, model=None, lang: str = "e
         "unit": int(min(max(int(unit), 0), H - 1)),
         "color_by": color_by if color_by in names else "hidden",
         "rows": None,             # the units the heatmaps show, in order; None: all (ui.player.component sets it)
+        "directions": D,          # 2: the first H/2 units are → (previous step t−1), the last H/2 ← (previous t+1)
         "names": list(names),
         "gates": [n for n in names if n in SIGMOID],
         "symbols": {n: symbol(n, cell) for n in names},
