@@ -123,6 +123,7 @@ def test_adding_mixed_lengths_answer_at_their_own_end_and_strict_is_fixed():
     b = t.sample(np.random.default_rng(4), 64)
     n = b.mask.argmax(0) + 1
     assert b.mask.sum() == 64 and len(set(n)) > 20 and n.min() >= 10
+    assert 0.3 < np.mean(n < np.sqrt(10 * 200)) < 0.7               # log-uniform: half below the geometric mean
     marks = b.inputs[..., 1]
     for j in range(64):
         k = np.nonzero(marks[:, j])[0]

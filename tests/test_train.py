@@ -233,3 +233,24 @@ def test_trainer_takes_the_tasks_forget_bias_unless_told():
     m = Trainer(make_task("recall", gap=5), hidden=4, forget_bias=0.5).model
     assert m.meta["training"]["forget_bias"] == 0.5
     np.testing.assert_allclose(m.params["bias_ih_l0"][4:8] + m.params["bias_hh_l0"][4:8], 0.5)
+
+
+def test_the_cheap_screen_never_skips_a_check_that_would_pass():
+    """Trainer.may_reach scores a quarter of the held-out set; a run with it stops at exactly the step where
+    checking the whole set every time would have stopped, with the same weights."""
+    task = make_task("recall", gap=6, min_gap=1, symbols=4)
+    screened = Trainer(task, hidden=8, seed=3)
+    last = list(screened.run(400, eval_every=5, target_accuracy=0.99, eval_size=64))[-1]
+    assert last["reason"] == "target"
+    full = Trainer(task, hidden=8, seed=3)
+    while True:
+        full.step()
+        if full.steps % 5 == 0 and full.evaluate(64)["accuracy"] >= 0.99:
+            break
+    assert full.steps == screened.steps
+    for k in full.model.params:
+        np.testing.assert_array_equal(full.model.params[k], screened.model.params[k])
+    fresh = Trainer(task, hidden=8, seed=3)
+    assert not fresh.may_reach(0.99, 64) and fresh.may_reach(0.0, 64)
+    for target in np.linspace(0, 1, 41):       # never False where the whole set reaches the target
+        assert screened.may_reach(target, 64) or screened.evaluate(64)["accuracy"] < target

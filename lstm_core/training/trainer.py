@@ -26,6 +26,7 @@ import numpy as np
 from ..models import CELLS
 from . import losses
 from .optim import Adam, clip_by_global_norm
+from .tasks import Batch
 
 EVAL_SEED = 987_654   # held-out data: the same for every training seed
 _POOL = []
@@ -124,13 +125,31 @@ class Trainer:
         """Loss and accuracy on ``n`` held-out sequences (fixed seed) of
         ``task.strict()`` — for recall / temporal order trained on mixed gaps,
         the full gap only."""
-        if self._eval is None or self._eval.inputs.shape[1] != n:
-            self._eval = self.task.strict().sample(np.random.default_rng(EVAL_SEED), n)
-        b = self._eval
+        b = self._held_out(n)
         with blas_threads(self.threads):
             tr = self.model.forward(b.inputs.astype(self.model.dtype, copy=False))
         loss, _, acc = self.score(tr, b)
         return {"loss": loss, "accuracy": acc}
+
+    def _held_out(self, n):
+        if self._eval is None or self._eval.inputs.shape[1] != n:
+            self._eval = self.task.strict().sample(np.random.default_rng(EVAL_SEED), n)
+        return self._eval
+
+    def may_reach(self, target, n=512):
+        """False when the first quarter of the ``n`` held-out sequences already shows that the whole set
+        cannot reach ``target``, even were every other answer right. A cheap screen before the full check
+        (a quarter of the work); it never says False when the full check would pass, so a run stops at
+        the same step with it as without it."""
+        b, k = self._held_out(n), n // 4
+        if k < 1:
+            return True
+        part = Batch(b.inputs[:, :k], b.targets[:, :k], b.mask[:, :k], None, lambda: [])
+        with blas_threads(self.threads):
+            tr = self.model.forward(part.inputs.astype(self.model.dtype, copy=False))
+        _, _, acc = self.score(tr, part)
+        scored, total = float(part.mask.sum()), float(b.mask.sum())
+        return (acc * scored + (total - scored)) / total >= target
 
     def snapshot(self):
         """Every trace value of the model on the task's fixed probe sequence, (T, H) float32.
@@ -157,7 +176,9 @@ class Trainer:
           snapshot  step, values (see ``snapshot``) — at step 0 and every
                     ``snapshot_every`` steps, if given;
           eval      step, loss, accuracy on held-out data, elapsed — every
-                    ``eval_every`` steps, if given;
+                    ``eval_every`` steps, if given; with ``target_accuracy``, only
+                    when ``may_reach`` (a quarter of the set) says the target is
+                    still within reach, so frequent checks stay cheap;
           done      step, elapsed, reason ("steps", "time", "target", "stopped").
         The run ends early after ``max_seconds`` of wall-clock time in this
         run (``elapsed`` counts all runs of this trainer), when a
@@ -188,7 +209,8 @@ class Trainer:
                 yield point
             if snapshot_every and n % snapshot_every == 0:
                 yield {"kind": "snapshot", "step": n, "values": self.snapshot()}
-            if eval_every and n % eval_every == 0:
+            if eval_every and n % eval_every == 0 and (target_accuracy is None
+                                                       or self.may_reach(target_accuracy, eval_size)):
                 ev = self.evaluate(eval_size)
                 self.seconds = time.perf_counter() - t0
                 yield {"kind": "eval", "step": n, **ev, "elapsed": self.seconds}
