@@ -10,6 +10,7 @@ from ui import keys, state, train_view
 from ui.app import setup
 from ui.errors import Problem
 from ui.figures import training as train_figures
+from ui.player.component import cached_data, player, position
 from ui.train_view import CAP_SECONDS, CORPORA, TASK_PARAM, Settings
 from ui.widgets import seed_widget
 
@@ -125,8 +126,13 @@ if job is not None and not job.running:
         st.session_state[keys.TRAIN_SNAPSHOT] = snap_steps[-1]
     at = (st.select_slider(tr("train.snapshot"), snap_steps, key=keys.TRAIN_SNAPSHOT)
           if len(snap_steps) > 1 else snap_steps[0])
-    tokens = train_view.probe_tokens(job.task)
-    st.caption(tr("train.probe", text=state.md_escape(train_view.short_text(tokens))))
-    snapshot = job.snapshots[snap_steps.index(at)][1]
-    st.plotly_chart(train_figures.timelapse(snapshot, tokens, job.trainer.cell, lang), key="train_timelapse",
-                    width="stretch")
+    view = job.probe_view(snap_steps.index(at))
+    st.caption(tr("train.probe", text=state.md_escape(train_view.short_text(view["tokens"]))))
+    # the snapshot's every value on the probe, stepped in the browser; a new snapshot keeps the step and unit
+    data = cached_data(trace=view["trace"], tokens=view["tokens"], model=view["model"].describe(), lang=lang,
+                       title=tr("train.timelapse_title", task=tr(f"task.{job.settings.task}"),
+                                cell=job.settings.cell.upper(), step=at),
+                       predictions=view["top"], expected=view["expected"])
+    where = position("train_player") or {"t": None, "unit": (res["unit"] or {}).get("unit")}
+    player(data, key="train_player", t=where["t"], unit=where["unit"], trace=view["trace"],
+           file_name=f"{job.settings.task}_{job.settings.cell}_step{at}.html")

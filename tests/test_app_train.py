@@ -33,6 +33,24 @@ def assert_clean(at):
     assert not leaked, leaked
 
 
+def player(at, key):
+    """The data the trace player ``key`` was handed (``ui.player.data.player_data`` and its position), or None."""
+    import json
+
+    from streamlit.testing.v1.element_tree import UnknownElement
+
+    def find(node):
+        for child in (node.children.values() if isinstance(getattr(node, "children", None), dict) else []):
+            if isinstance(child, UnknownElement) and getattr(child.proto, "component_name", "").endswith("player"):
+                data = json.loads(child.proto.json)
+                if data.get("mount_key") == key:
+                    return data
+            found = find(child)
+            if found is not None:
+                return found
+    return find(at.main)
+
+
 def train_until_done(at, runs=40):
     """Rerun (as the fragment's timer would) until the run has ended."""
     for _ in range(runs):
@@ -89,12 +107,18 @@ def test_tiny_run_to_the_end_then_timelapse_and_open_in_explorer(lang):
     job = at.session_state["train_job"]
     assert job.reason == "steps" and job.trainer.steps == 30
     assert t("train.ended.steps", lang, step=30) in texts(at)
-    assert len(at.get("plotly_chart")) == 2                               # progress + time-lapse
+    assert len(at.get("plotly_chart")) == 1                               # progress; the time-lapse: the player
+    shown = player(at, "train_player")
+    assert shown["T"] == len(train_view.probe_tokens(job.task)) and shown["H"] == 4
+    assert shown["unit"] == job.result["unit"]["unit"]                    # it opens on the telling unit
+    assert shown["predict"]["expected"][-1] == train_view.probe_tokens(job.task)[0]
     slider = at.select_slider(key="w_train_snap")
     assert slider.value == 30
     slider.set_value(0).run()
     assert_clean(at)
     assert at.select_slider(key="w_train_snap").value == 0
+    untrained = player(at, "train_player")
+    assert untrained["id"] != shown["id"] and "0" in untrained["title"]   # the untrained model's values
     assert any("r = " in s for s in texts(at))                           # the interpretable unit is named
     # open in the explorer: the trained model is the explorer's model, with one example of the task
     at.button(key="train_open").click().run()

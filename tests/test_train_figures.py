@@ -26,12 +26,6 @@ def test_progress_chart_is_thinned_and_works_empty():
     assert len(empty.data) == 3
 
 
-def test_timelapse_stacks_the_snapshot_values():
-    snap = {"forget": np.random.default_rng(0).random((7, 4)), "cell": np.zeros((7, 4))}
-    fig = train_figures.timelapse(snap, list("A.....?"), "lstm", "en")
-    assert len(fig.data) == 2 and fig.data[0].z.shape == (4, 7)
-
-
 def test_job_trains_snapshots_and_evaluates():
     job = train_view.start(Settings("parity", 8, "lstm", 4, 0.02, 40))
     while not job.advance(0.2):
@@ -39,8 +33,12 @@ def test_job_trains_snapshots_and_evaluates():
     assert job.reason == "steps" and job.trainer.steps == 40
     steps = [s for s, _ in job.snapshots]
     assert steps[0] == 0 and steps[-1] == 40 and steps == sorted(steps)
-    assert set(job.snapshots[-1][1]) == set(train_view.TIMELAPSE["lstm"])
-    assert job.snapshots[-1][1]["forget"].shape == (8, 4)
+    # a snapshot is the weights of that moment: the last one is the trained model, the first the untrained one
+    last, first = job.snapshots[-1][1], job.snapshots[0][1]
+    assert last is not job.trainer.model
+    for k, v in job.trainer.model.params.items():
+        np.testing.assert_array_equal(last.params[k], v)
+    assert any(not np.array_equal(first.params[k], v) for k, v in last.params.items())
     r = job.result
     assert 0 <= r["accuracy"] <= 1 and 0 < r["chance"] < 1 and r["unit"]["unit"] in range(4)
     xs, loss, acc = job.history
@@ -93,3 +91,28 @@ def test_sample_text_is_one_example_of_the_task(name, params):
         assert mode == "numbers" and len(text.split(";")) == 6
     else:
         assert mode == "chars" and np.array_equal(task.encode(text), task.probe().inputs[:, 0])
+
+
+def test_probe_view_is_the_snapshot_on_the_probe_with_predictions():
+    """What the time-lapse's player shows: the snapshot's weights run on the probe, every value of the
+    cell (pre-activations too) and the output's top answers beside the ones the task expects."""
+    from ui.player.data import decode, player_data
+
+    job = train_view.start(Settings("recall", 4, "lstm", 4, 0.02, 30))
+    while not job.advance(0.2):
+        pass
+    tokens = train_view.probe_tokens(job.task)
+    for i in (0, len(job.snapshots) - 1):
+        view = job.probe_view(i)
+        model = job.snapshots[i][1]
+        expect = model.forward(train_view.probe(job.task).inputs[:, 0].astype(model.dtype))
+        assert view["tokens"] == tokens and view["trace"].steps == len(tokens)
+        np.testing.assert_array_equal(view["trace"]["hidden"], expect["hidden"])
+        assert "pre_forget" in view["trace"].layers[0]
+        assert len(view["top"]) == len(tokens) and len(view["top"][0]) == 5
+        assert view["expected"][-1] == tokens[0] and view["expected"][0] is None   # recall: the first letter, at "?"
+        assert job.probe_view(i) is view                                          # kept: the same trace again
+        data = player_data(trace=view["trace"], tokens=tokens, model=model.describe(), lang="zh",
+                           predictions=view["top"], expected=view["expected"])
+        np.testing.assert_allclose(decode(data)["values"]["cell"], expect["cell"], atol=data["quant_err"] * 1.01)
+        assert data["predict"]["expected"][-1] == tokens[0]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lstm_core import causal
 from lstm_core.files import writer
 from lstm_core.notation import CELL_KINDS
 from lstm_core.training import units as unit_finder
@@ -38,9 +39,6 @@ CORPORA = ("en", "zh")
 STRONG_R = 0.5            # |r| below this: the page says no unit clearly tracks the latent
 PAGE_LIMITS = {"hidden": 128, "steps": 20_000}
 DEFAULTS = {"task": "recall", "cell": "lstm", "hidden": 16, "lr": 0.01, "steps": 300}
-# the values kept per time-lapse snapshot (all (T, H))
-TIMELAPSE = {"lstm": ("forget", "input", "cell", "hidden"), "gru": ("update", "reset", "hidden"),
-             "rnn": ("hidden",)}
 
 
 @dataclass(frozen=True)
@@ -107,9 +105,10 @@ class Job:
     task: object
     trainer: Trainer
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    snapshots: list = field(default_factory=list)      # [(step, {name: (T, H) float32})]
+    snapshots: list = field(default_factory=list)      # [(step, the model's weights then)]: the time-lapse
     reason: str | None = None                          # set when the run has ended
     result: dict | None = None
+    _views: dict = field(default_factory=dict, repr=False)    # probe_view's last few, by training step
 
     def __post_init__(self):
         every = max(1, self.settings.steps // SNAPSHOTS)
@@ -137,16 +136,39 @@ class Job:
                 self._finish("steps")
                 break
             if ev["kind"] == "snapshot":
-                self.snapshots.append((ev["step"], self._keep(ev["values"])))
+                self.snapshots.append((ev["step"], self._keep()))
             elif ev["kind"] == "done":
                 self._finish(ev["reason"])
             if time.perf_counter() >= end:
                 break
         return not self.running
 
-    def _keep(self, values):
-        """The time-lapse's share {name: (T, H) float32} of a core snapshot."""
-        return {k: values[k] for k in TIMELAPSE[self.trainer.cell]}
+    def _keep(self):
+        """A time-lapse frame: a copy of the weights (float32, a few hundred kB at H = 128), from which
+        ``probe_view`` computes every value of the probe sequence (pre-activations too) when it is shown."""
+        return self.trainer.model.copy()
+
+    def probe_view(self, i: int) -> dict:
+        """Snapshot ``i`` on the task's probe: {"trace", "tokens", "model" (the weights then), "top",
+        "expected"} — the trace player's input. The last few are kept, so a rerun that shows the same
+        snapshot hands the player the same trace (``ui.player.component.cached_data`` keys on it)."""
+        cache = self._views
+        step, model = self.snapshots[i]
+        if step not in cache:
+            b = probe(self.task)
+            tokens = probe_tokens(self.task)
+            trace = model.forward(b.inputs[:, 0].astype(model.dtype))
+            top = expected = None
+            if model.output == "softmax" and trace.y is not None:
+                top = causal.top_k(trace.y, causal.output_labels(model), k=5)
+                try:
+                    expected = causal.expected(self.task.strict(), tokens, b.inputs[:, 0])
+                except (ValueError, TypeError, KeyError):
+                    expected = None
+            while len(cache) >= 3:
+                cache.pop(next(iter(cache)))
+            cache[step] = {"trace": trace, "tokens": tokens, "model": model, "top": top, "expected": expected}
+        return cache[step]
 
     def stop(self):
         """End the run now; the model keeps every finished step."""
@@ -158,7 +180,7 @@ class Job:
         self.reason = reason
         tr, task = self.trainer, self.task
         if not self.snapshots or self.snapshots[-1][0] != tr.steps:    # the last frame = the final model
-            self.snapshots.append((tr.steps, self._keep(tr.snapshot())))
+            self.snapshots.append((tr.steps, self._keep()))
         ev = tr.evaluate(EVAL_SIZE)      # the held-out set the target was checked on
         best = None
         if task.latent_name:
@@ -241,5 +263,6 @@ def open_in_explorer(session, job):
     best = (job.result or {}).get("unit") or {}
     session[keys.TRAINED] = {"id": job.id, "model": job.trainer.model, "task": s.task, "cell": s.cell,
                         "hidden": s.hidden, "steps": job.trainer.steps, "sample": sample_text(job.task),
-                        "unit": best.get("unit")}
+                        "unit": best.get("unit"), "value": best.get("value"),
+                        "accuracy": (job.result or {}).get("accuracy"), "chance": (job.result or {}).get("chance")}
     session[keys.SOURCE] = "trained"

@@ -9,6 +9,8 @@ from ui.i18n import LANGS, t
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 RAW_KEY = re.compile(r"\b(?:train|task|preset|trained|nav|model|explorer)\.[a-z_]+\b")
+PLAYER_READY = ("() => (window.__lstmPlayers || []).some(p => p.root && p.root.dataset.ready === '1' "
+                "&& p.root.isConnected)")
 
 
 def settle(page, pause=500):
@@ -44,7 +46,9 @@ def test_train_live_then_open_in_explorer(server, page, shots, lang):
     no_errors(page)
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert t("train.timelapse", lang) in body and "r = " in body
-    assert page.locator('[data-testid="stPlotlyChart"]').count() == 2
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 1          # the progress chart
+    page.wait_for_function(PLAYER_READY, timeout=120_000)                       # the time-lapse: the player
+    trained_id = page.evaluate("() => window.__lstmPlayers.filter(p => p.root.isConnected).slice(-1)[0].data.id")
     # scrub training time back to the start: the time-lapse shows the untrained gates
     slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
     assert slider.get_attribute("aria-valuetext") != "0"
@@ -53,6 +57,8 @@ def test_train_live_then_open_in_explorer(server, page, shots, lang):
     settle(page, pause=1500)
     no_errors(page)
     assert page.locator('[data-testid="stSlider"] input[type="range"]').first.get_attribute("aria-valuetext") == "0"
+    page.wait_for_function("id => window.__lstmPlayers.some(p => p.root.isConnected && p.data.id !== id "
+                           "&& p.root.dataset.ready === '1')", arg=trained_id, timeout=60_000)
     tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": 1400, "height": min(int(tall) + 100, 14_000)})
     settle(page)
@@ -64,7 +70,7 @@ def test_train_live_then_open_in_explorer(server, page, shots, lang):
     no_errors(page)
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
     assert t("trained.source", lang) in sidebar
-    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)
+    page.wait_for_function(PLAYER_READY, timeout=120_000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(shots / f"train_opened_{lang}.png"), full_page=False)
 
@@ -92,6 +98,6 @@ def test_preset_deep_link_on_a_fresh_server(fresh_server, page, shots):
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert info["look"]["en"][:40] in body
     assert "preset=brackets_lstm" in page.url
-    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)
+    page.wait_for_function(PLAYER_READY, timeout=120_000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(shots / "preset_brackets_en.png"), full_page=False)

@@ -1,7 +1,8 @@
-"""Figures of the Train page: the live loss / accuracy chart and the time-lapse.
+"""Figures of the Train page: the live loss / accuracy chart.
 
-Plain functions of arrays (tested without Streamlit); the heatmaps reuse
-``ui.figures.sequence`` so colours and hover text match the explorer.
+A plain function of arrays (tested without Streamlit), with ``ui.figures.sequence``'s
+template. The time-lapse (one snapshot's trace on the probe) is drawn by the trace
+player (``ui.player``), as in the explorer.
 """
 from __future__ import annotations
 
@@ -50,11 +51,3 @@ def progress(steps, loss, accuracy, lang, chance=None, total=None) -> go.Figure:
         hovermode="x unified",
     )
     return fig
-
-
-def timelapse(snapshot: dict, tokens, cell, lang, names=None) -> go.Figure:
-    """The gates and states of one snapshot ({name: (T, H)}) on the probe sequence,
-    stacked on one time axis (``ui.figures.sequence.heatmap_stack``)."""
-    names = tuple(names or snapshot.keys())
-    return figures.heatmap_stack(snapshot, names, tokens, cell, lang)
-

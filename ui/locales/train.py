@@ -72,7 +72,9 @@ EN = {
     "train.download": "Download the weights (.npz)",
     "train.timelapse": "Time-lapse: the gates on one fixed probe sequence",
     "train.timelapse_help": "Each snapshot is the model at one moment of training, run on the same probe sequence. "
-                            "Move the slider to go back and forth in training time.",
+                            "Move the slider to go back and forth in training time; the player below steps "
+                            "through the probe, one token at a time, with the cell's numbers at every step.",
+    "train.timelapse_title": "{task}, {cell}, after {step} training steps",
     "train.snapshot": "Training step of the snapshot",
     "train.probe": "Probe sequence: {text}",
     "train.value.cell": "c",
@@ -129,7 +131,9 @@ ZH = {
     "train.download": "下载权重（.npz）",
     "train.timelapse": "延时回放：同一条探测序列上的门",
     "train.timelapse_help": "每个快照都是训练过程中某一时刻的模型，在同一条探测序列上运行的结果。"
-                            "拖动滑块，就能在训练时间里前后移动。",
+                            "拖动滑块，就能在训练时间里前后移动；下面的播放器沿探测序列逐个词元前进，"
+                            "每一步都给出单元里的数值。",
+    "train.timelapse_title": "{task}，{cell}，训练 {step} 步之后",
     "train.snapshot": "快照所在的训练步",
     "train.probe": "探测序列：{text}",
     "train.value.cell": "c",
