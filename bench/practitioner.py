@@ -7,8 +7,8 @@ Run ``python -m bench.practitioner`` (``--repeats N``; ``--corpus-mb 1``).
    with its vocabulary in the metadata (~21 MB): ``lstm_core.load`` of the file,
    then what the explorer does before the first paint - the forward pass of a
    typed sentence through ``ui.model_source.compute`` (tokens → ids → embedding
-   → both directions of both layers → head) and the heatmap stack of the top
-   layer (``ui.figures``), serialised as ``st.plotly_chart`` sends it. Also the
+   → both directions of both layers → head) and the trace player's data of the top
+   layer with the head's top-5 per step (``ui.player.data.player_data``), as JSON. Also the
    whole explorer page in ``AppTest`` with that file uploaded (one cold run,
    the upper bound: it includes Streamlit's own script run). Target ≤ 2 s.
 2. Corpus: ``--corpus-mb`` MB of characters (the Train page's English corpus,
@@ -66,19 +66,16 @@ def big_model_file(folder: Path) -> Path:
 
 
 def first_view(path: Path):
-    import plotly.io as pio
-
-    from lstm_core.notation import TRACE_VALUES
     from ui import model_source
-    from ui.figures import sequence as figures
+    from ui.player.data import player_data
     from ui.state import ModelSpec
 
     model = lstm_core.load(path)
     spec = ModelSpec("lstm", model.hidden_size, model.num_layers, upload="bench")
     run = model_source.compute(spec, SENTENCE, "words", "onehot_model", model)
-    fig = figures.heatmap_stack(run.trace.layers[-1], TRACE_VALUES["lstm"], run.tokens, "lstm", "en", t=0,
-                                units=list(range(16)) + list(range(256, 272)))
-    pio.to_json(fig, validate=False)
+    top, expected = model_source.predictions(model, run)
+    data = player_data(run, lang="en", predictions=top, expected=expected)    # what the explorer's player receives
+    json.dumps(data, ensure_ascii=False)
     return model, run
 
 

@@ -1,5 +1,5 @@
-"""ui.figures.sequence: shapes, ranges, hover text, cursors, payload size; and one
-run in headless Chromium that presses Play."""
+"""ui.figures.sequence: shapes, ranges, hover text, cursors, payload size of the one-value heatmap
+and the still cell diagram (stepping through time is the trace player's: tests/test_player_data.py)."""
 import json
 import re
 
@@ -87,37 +87,13 @@ def test_heatmap_units_and_cell_range():
         F.heatmap(trace["cell"][:3], tokens, "cell", "lstm", "en")
 
 
-def test_stack_panels_share_time_and_have_own_ranges():
-    tokens, trace = run()
-    layer = trace.layers[-1]
-    names = notation.TRACE_VALUES["lstm"]
-    fig = F.heatmap_stack(layer, names, tokens, "lstm", "en", t=2)
-    assert [d.type for d in fig.data] == ["heatmap"] * 7
-    assert {d.xaxis for d in fig.data} == {"x"}
-    assert [d.yaxis for d in fig.data] == ["y"] + [f"y{k}" for k in range(2, 8)]
-    domains = [fig.layout[f"yaxis{k}"].domain for k in range(1, 8)]
-    for (lo1, hi1), (lo2, hi2) in zip(domains, domains[1:]):      # top to bottom, no overlap
-        assert hi2 < lo1 and lo1 < hi1
-    for d, (lo, hi) in zip(fig.data, domains):                    # one colour bar beside each panel
-        assert lo <= d.colorbar.y <= hi and d.colorbar.len == pytest.approx(hi - lo)
-    assert [(d.zmin, d.zmax) for d in fig.data[:3]] == [(0.0, 1.0)] * 3
-    assert (fig.data[3].zmin, fig.data[3].zmax) == (-1.0, 1.0)
-    rects = [s for s in fig.layout.shapes if s.type == "rect"]
-    assert len(rects) == 7 and all((s.x0, s.x1) == (1.5, 2.5) for s in rects)
-    assert sorted(s.yref for s in rects) == sorted(["y"] + [f"y{k}" for k in range(2, 8)])
-    titles = [a.text for a in fig.layout.annotations]
-    assert len(titles) == 7 and "z<sup>f</sup>" in titles[0] and "hidden state" in titles[-1]
-
-
 @pytest.mark.parametrize("H, T", [(1, 5), (8, 40), (64, 200), (64, 2000)])
-def test_stack_heights_and_ticks_stay_readable(H, T):
+def test_heatmap_heights_and_ticks_stay_readable(H, T):
     rng = np.random.default_rng(0)
-    layer = {n: rng.uniform(-1, 1, size=(T, H)) for n in ("forget", "hidden")}
     tokens = tuple("ab cd"[i % 5] for i in range(T))
-    fig = F.heatmap_stack(layer, ("forget", "hidden"), tokens, "lstm", "en")
-    lo, hi = fig.layout.yaxis1.domain
-    panel_px = (hi - lo) * (fig.layout.height - fig.layout.margin.t - fig.layout.margin.b)
-    assert panel_px >= 60 and panel_px / H >= 3.5 or H <= 8
+    fig = F.heatmap(rng.uniform(-1, 1, size=(T, H)), tokens, "hidden", "lstm", "en")
+    plot_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert plot_px >= 60 and plot_px / H >= 3.5 or H <= 8
     assert fig.layout.height < 1000
     ticks = fig.layout.xaxis.ticktext
     assert len(ticks) <= max(F.MAX_TICKS, 25)
@@ -125,88 +101,15 @@ def test_stack_heights_and_ticks_stay_readable(H, T):
         assert ticks[0].startswith("1<br>") and all("<br>" in x for x in ticks)
 
 
-def test_gru_and_rnn_stacks():
-    for cell in ("gru", "rnn"):
-        tokens, trace = run(cell=cell)
-        fig = F.heatmap_stack(trace.layers[-1], None, tokens, cell, "zh", t=0)
-        assert len(fig.data) == len(notation.TRACE_VALUES[cell])
-    tokens, trace = run(cell="gru")
-    fig = F.heatmap_stack(trace.layers[-1], ("candidate",), tokens, "gru", "en")
-    assert "ñ" in fig.layout.annotations[0].text
+def test_heatmap_payload_is_binary_and_linear_in_T():
+    """The home and teaching pages' heatmap: float32 sent as base64, so twice the steps cost about twice."""
+    def size(T):
+        text = ("the quick brown fox jumps over the lazy dog " * 60)[:T]
+        tokens, trace = run(text, H=64)
+        return payload(F.heatmap(trace["hidden"], tokens, "hidden", "lstm", "en"))
+    p200, p400 = size(200), size(400)
+    assert p200 <= 150_000 and p400 <= 2.2 * p200
 
-
-# ------------------------------------------------------------- animation
-def test_animated_stack_frames_carry_only_the_cursor():
-    tokens, trace = run(H=16)
-    T = len(tokens)
-    fig = F.animated_stack(trace.layers[-1], notation.TRACE_VALUES["lstm"], tokens, "lstm", "en", t0=3)
-    heat = [d for d in fig.data if d.type == "heatmap"]
-    cursors = [d for d in fig.data if d.type == "scatter"]
-    assert len(heat) == 7 and len(cursors) == 7
-    assert all(d.xaxis == "x8" for d in cursors)
-    assert fig.layout.xaxis8.overlaying == "x" and fig.layout.xaxis8.range == (-3.5, T - 3.5)
-    assert len(fig.frames) == T
-    for s, fr in enumerate(fig.frames):
-        assert fr.name == str(s) and not fr.data
-        assert fr.layout.xaxis8.range == (-0.5 - s, T - 0.5 - s)
-    frame_bytes = max(len(json.dumps(f)) for f in spec(fig)["frames"])
-    assert frame_bytes < 100
-    play, pause = fig.layout.updatemenus[0].buttons
-    assert play.label == "▶ Play" and play.args[1]["frame"]["redraw"] is False
-    assert list(pause.args[0]) == [None]
-    steps = fig.layout.sliders[0].steps
-    assert len(steps) == T and list(steps[4].args[0]) == ["4"] and fig.layout.sliders[0].active == 3
-    zh = F.animated_stack(trace.layers[-1], None, tokens, "lstm", "zh")
-    assert zh.layout.updatemenus[0].buttons[0].label == "▶ 播放"
-
-
-def charts(T, H=64, anim=True):
-    text = ("the quick brown fox jumps over the lazy dog " * 60)[:T]
-    tokens, trace = run(text, H=H)
-    layer = trace.layers[-1]
-    names = notation.TRACE_VALUES["lstm"]
-    figs = [F.heatmap_stack(layer, names, tokens, "lstm", "en", t=5),
-            F.token_strip(tokens, layer["hidden"][:, 0], 5, "en"),
-            F.cell_diagram(trace, 5, 0, "en")]
-    if anim:
-        figs.append(F.animated_stack(layer, names, tokens, "lstm", "en", t0=5))
-    return sum(payload(f) for f in figs)
-
-
-def test_payload_budget_and_linear_growth():
-    """Issue 3: all charts for T=200, H=64 ≤ 1.5 MB; T=400 ≤ 2.2 × T=200.
-    Counted with the static and the animated stack both on the page."""
-    p200, p400 = charts(200), charts(400)
-    assert p200 <= 1.5e6
-    assert p400 <= 2.2 * p200
-
-
-# ------------------------------------------------------------ token strip
-def test_token_strip_layout_and_click_data():
-    tokens = tuple(parse_sequence("ab c\nd" + "x" * 100, "chars").tokens)
-    T = len(tokens)
-    values = np.linspace(-1, 1, T)
-    fig = F.token_strip(tokens, values, 2, "en")
-    pts, bars = fig.data
-    assert pts.type == "scatter" and bars.type == "bar"
-    np.testing.assert_array_equal(pts.customdata, np.arange(T))
-    assert pts.text[2] == "␣" and pts.text[4] == "⏎"
-    assert bars.marker.color.dtype == np.float32 and (bars.marker.cmin, bars.marker.cmax) == (-1, 1)
-    assert "step 3" in pts.hovertext[2] and "0.9" not in pts.hovertext[0] and "−" not in pts.hovertext[0]
-    assert pts.y[5] == 1                                        # the newline ended row 0
-    assert max(np.bincount(np.asarray(pts.y, int))) <= 41      # ~40 Latin characters per row
-    [box] = fig.layout.shapes
-    assert box.x0 == pytest.approx(bars.base[2] - 0.05) and box.x1 == pytest.approx(bars.base[2] + bars.x[2] + 0.05)
-    assert (box.y0, box.y1) == (pts.y[2] - 0.5, pts.y[2] + 0.5)
-    with pytest.raises(ValueError):
-        F.token_strip(tokens, values[:-1], 0, "en")
-
-
-def test_token_strip_wraps_chinese_sooner():
-    zh = parse_sequence("我爱北京天安门" * 10, "chars").tokens
-    fig = F.token_strip(zh, np.zeros(len(zh)), None, "zh")
-    per_row = np.bincount(np.asarray(fig.data[0].y, int))
-    assert 15 <= per_row[0] <= 25 and not fig.layout.shapes
 
 
 # ---------------------------------------------------------- cell diagram

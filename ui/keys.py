@@ -16,8 +16,6 @@ GOOD_RUN = "good_run"                # the explorer's last run that worked (show
 TRAINED = "trained_model"            # the model trained on the Train page: {id, model, task, cell, …}
 TRAIN_JOB = "train_job"              # ui.train_view.Job of the Train page
 TRAIN_ERROR = "train_error"          # the Train page's last refusal, translated
-PLAYING = "playing"                  # the explorer's server-side play is on
-STEP_FIGURES = "step_figures"        # the explorer's per-session figure cache
 RECALL_DONE = "recall_done"          # recall experiments this session has results for
 
 # ---- sidebar (every page)
@@ -51,14 +49,12 @@ MODE = "w_mode"
 EXAMPLE = "w_example"
 
 # ---- explorer
-STEP = "w_step"                      # the step shown, 1-based
 UNIT = "w_unit"
 LAYER = "w_layer"
 TOPK_ON = "w_topk_on"
 TOPK_K = "w_topk_k"
 TOPK_BY = "w_topk_by"
 COLOR_BY = "w_color_by"
-ANIMATION = "w_anim"
 
 # ---- teaching pages
 RNN_UNIT = "w_rnn_unit"

@@ -1,4 +1,9 @@
-"""Plotly figures of the sequence explorer: data in, ``go.Figure`` out.
+"""Plotly figures of one sequence: data in, ``go.Figure`` out.
+
+What is left here after the trace player (``ui.player``) took over stepping: the
+single units × time ``heatmap`` (home page, teaching pages), the still
+``cell_diagram`` of one step (the LSTM cell page) and ``lines``. Stepping through
+time, the stacked heatmaps and the token strip live in the player.
 
 No Streamlit here. Every array put into a figure is a float32 NumPy array,
 so plotly sends it as base64 binary (``{"dtype": "f4", "bdata": …}``), not as
@@ -14,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from typing import Mapping
 
 import numpy as np
@@ -24,7 +28,7 @@ from plotly.colors import sample_colorscale
 from lstm_core import notation
 
 from ..i18n import t as _t
-from ..parsing import display_token, graphemes
+from ..parsing import display_token
 from .arithmetic import arithmetic_lines, cell_step, fmt
 
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
@@ -188,109 +192,7 @@ def heatmap(values, tokens, name, cell, lang, t=None, units=None) -> go.Figure:
     return fig
 
 
-def _yid(k):
-    return "y" if k == 1 else f"y{k}"
-
-
-def _stack(layer, names, tokens, cell, lang, t, units, extra_bottom=0):
-    """Panels stacked top to bottom on ONE shared categorical x axis ("x",
-    drawn under the last panel); panel k has its own y axis "y{k}"."""
-    names = tuple(names or notation.TRACE_VALUES.get(cell, ("hidden",)))
-    cats = step_labels(tokens)
-    n = len(names)
-    sub, gap, top, bottom = None, 34, 36, 80 + extra_bottom
-    fig = go.Figure()
-    rows = 0
-    for k, name in enumerate(names, start=1):
-        tr, rows = _heat_trace(layer[name], tokens, name, cell, lang, units, cats)
-        tr.update(xaxis="x", yaxis=_yid(k))
-        fig.add_trace(tr)
-    sub = _sub_height(rows)
-    plot_h = n * sub + (n - 1) * gap
-    for k, name in enumerate(names, start=1):
-        hi = 1 - (k - 1) * (sub + gap) / plot_h
-        lo = max(0.0, hi - sub / plot_h)
-        fig.data[k - 1].colorbar.update(y=(lo + hi) / 2, len=hi - lo, yanchor="middle", x=1.01)
-        fig.layout[f"yaxis{k}"] = dict(_unit_axis(lang, rows), domain=[lo, hi], anchor="x")
-        fig.add_annotation(text=_title(name, cell, lang), x=0, xref="paper", xanchor="left", y=hi, yref="paper",
-                           yanchor="bottom", yshift=2, showarrow=False, font=dict(size=13))
-        if t is not None:
-            fig.add_shape(_cursor_rect(int(t), rows, xref="x", yref=_yid(k)))
-    fig.update_layout(template=TEMPLATE, height=plot_h + top + bottom, showlegend=False,
-                      margin=dict(l=60, r=60, t=top, b=bottom),
-                      xaxis=dict(_time_axis(tokens, cats, lang), anchor=f"y{n}", domain=[0, 1]))
-    return fig, names, cats, rows
-
-
-def heatmap_stack(layer: Mapping, names, tokens, cell, lang, t=None, units=None) -> go.Figure:
-    """All ``names`` of one layer (a mapping name → (T, H)) stacked on one shared
-    time axis, each with its own colour range and bar, the step ``t`` outlined
-    in every panel. Heights stay readable from H = 1 to 64 rows, tick labels
-    thin out for long sequences (up to 2000 steps)."""
-    return _stack(layer, names, tokens, cell, lang, t, units)[0]
-
-
-def animated_stack(layer: Mapping, names, tokens, cell, lang, units=None, t0=0,
-                   frame_ms: int = 150) -> go.Figure:
-    """``heatmap_stack`` with plotly's own animation: Play / Pause and a slider
-    inside the figure move a cursor through time in the browser.
-
-    How it stays small and fast: the heatmaps are sent once and never
-    animated. Each panel has a cursor, a rectangle around x ∈ [−0.5, 0.5] on
-    a hidden linear axis "x{n+1}" laid over the time axis; frame s only sets
-    that axis' range to [−0.5 − s, T − 0.5 − s], which slides every cursor to
-    column s. A frame is ~40 bytes (payload O(T), not O(T² · H)), and plotly
-    animates an axis range with ``redraw: false`` without replotting traces
-    (animating the cursor *traces* with redraw false would make plotly.js drop
-    the heatmap layers; redraw true re-renders everything on each frame).
-    The time axis is fixed (no zoom) here so the cursor stays aligned.
-    """
-    T = len(tokens)
-    fig, names, cats, rows = _stack(layer, names, tokens, cell, lang, None, units, extra_bottom=70)
-    n = len(names)
-    t0 = int(np.clip(t0, 0, T - 1))
-    cx = f"x{n + 1}"
-
-    def window(s):
-        return [-0.5 - s, T - 0.5 - s]
-
-    fig.layout[f"xaxis{n + 1}"] = dict(overlaying="x", range=window(t0), visible=False, fixedrange=True)
-    box_x = _f32([-0.5, 0.5, 0.5, -0.5, -0.5])
-    box_y = _f32([-0.5, -0.5, rows - 0.5, rows - 0.5, -0.5])
-    for k in range(1, n + 1):
-        fig.layout[f"yaxis{n + k}"] = dict(overlaying=_yid(k), range=[rows - 0.5, -0.5], visible=False,
-                                          fixedrange=True)
-        fig.add_trace(go.Scatter(x=box_x, y=box_y, xaxis=cx, yaxis=f"y{n + k}", mode="lines",
-                                 line=dict(color=CURSOR, width=2), hoverinfo="skip", showlegend=False))
-    fig.layout.xaxis.fixedrange = True
-    fig.frames = [go.Frame(name=str(s), layout={f"xaxis{n + 1}": {"range": window(s)}}) for s in range(T)]
-    still = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
-    play = dict(frame=dict(duration=frame_ms, redraw=False), fromcurrent=True, mode="immediate",
-                transition=dict(duration=0))
-    fig.update_layout(
-        updatemenus=[dict(type="buttons", direction="left", showactive=False, x=0.0, xanchor="left",
-                          y=0, yanchor="top", pad=dict(t=78, r=10),
-                          buttons=[dict(label=_t("fig.play", lang), method="animate", args=[None, play]),
-                                   dict(label=_t("fig.pause", lang), method="animate", args=[[None], still])])],
-        sliders=[dict(active=t0, x=0.2, len=0.8, y=0, yanchor="top", pad=dict(t=70, b=0),
-                      currentvalue=dict(prefix=_t("fig.slider.step", lang), font=dict(size=12, color="#222")),
-                      ticklen=0, minorticklen=0, font=dict(color="rgba(0,0,0,0)", size=1),
-                      steps=[dict(method="animate", label=cats[s], args=[[str(s)], still]) for s in range(T)])],
-    )
-    return fig
-
-
-# ------------------------------------------------------------ token strip
-def _text_width(s: str) -> float:
-    """Width in half-width character cells: a user-perceived character
-    (grapheme) with a wide or emoji code point counts 2, others 1."""
-    w = 0.0
-    for g in graphemes(s):
-        wide = any(unicodedata.east_asian_width(c) in ("W", "F") for c in g)
-        w += 2 if wide else 1
-    return max(w, 1.0)
-
-
+# ------------------------------------------------------------ colours of the cell diagram
 def _text_color(color: str) -> str:
     """Dark or white text, whichever reads better on ``color`` ("#rrggbb" or "rgb(r, g, b)")."""
     if color.startswith("#"):
@@ -303,72 +205,6 @@ def _text_color(color: str) -> str:
 def _color_of(value, lo, hi, scale):
     x = 0.5 if hi <= lo or not np.isfinite(value) else float(np.clip((value - lo) / (hi - lo), 0, 1))
     return sample_colorscale(scale, [x])[0]
-
-
-def token_strip(tokens, values, t, lang, vmin=-1.0, vmax=1.0, row_width: float = 56, title=None,
-                colorscale_name: str = DIVERGING) -> go.Figure:
-    """Tokens laid out like text, each on a background coloured by ``values`` (T,).
-
-    Rows wrap at ``row_width`` half-width character cells (≈ 40 Latin
-    characters, 23 Chinese ones, fewer words). Hover gives step and value; the
-    step ``t`` (0-based) is outlined. Tokens are the points of one scatter
-    trace (index 0 of the figure's data) whose ``customdata`` is the step
-    index (0-based), so ``st.plotly_chart(on_select="rerun")`` can jump there.
-    """
-    values = np.asarray(values, dtype=np.float64).reshape(-1)
-    T = len(tokens)
-    if values.shape[0] != T:
-        raise ValueError(f"values must have one entry per token ({T}); found {values.shape[0]}")
-    shown = [_short(display_token(tok), 16) for tok in tokens]
-    pad = 0.8
-    xs, ys, ws = np.zeros(T), np.zeros(T), np.zeros(T)
-    x = row = 0.0
-    widths = [_text_width(s) + pad for s in shown]
-    word = np.zeros(T)   # width from token i to the end of its word (the next whitespace token)
-    run_w = 0.0
-    for i in range(T - 1, -1, -1):
-        run_w = 0.0 if tokens[i].isspace() else run_w + widths[i]
-        word[i] = run_w
-    for i, w in enumerate(widths):
-        starts_word = i == 0 or tokens[i - 1].isspace()
-        need = word[i] if starts_word and word[i] <= row_width / 2 else w   # keep short words whole
-        if x > 0 and x + need > row_width:
-            x, row = 0.0, row + 1
-        xs[i], ys[i], ws[i] = x, row, w
-        x += w
-        if tokens[i] == "\n":   # a typed line break ends the row
-            x, row = 0.0, row + 1
-    rows = int(ys.max()) + 1
-    height = int(max(150, 70 + 34 * rows))
-    colors = [_color_of(v, vmin, vmax, colorscale_name) for v in values]
-    step, val = _t("fig.hover.step", lang), _t("fig.hover.value", lang)
-    hover = [f"{s} · {step} {i + 1}<br>{val} = {v:.5f}" for i, (s, v) in enumerate(zip(shown, values))]
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=_f32(xs + ws / 2), y=_f32(ys), mode="markers+text", text=shown, customdata=np.arange(T),
-        textfont=dict(color=[_text_color(c) for c in colors], size=15, family=FONT),
-        marker=dict(symbol="square", size=22, color="rgba(0,0,0,0)"),
-        selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
-        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
-    ))
-    fig.add_trace(go.Bar(   # the coloured backgrounds (plotly draws bars below scatter text)
-        base=_f32(xs + 0.05), x=_f32(ws - 0.1), y=_f32(ys), orientation="h", width=0.86,
-        marker=dict(color=_f32(values), colorscale=colorscale_name, cmin=vmin, cmax=vmax, line=dict(width=0),
-                    colorbar=dict(thickness=10, outlinewidth=0, lenmode="pixels", len=min(200, height - 30))),
-        hoverinfo="skip", showlegend=False,
-    ))
-    if t is not None and 0 <= int(t) < T:
-        i = int(t)
-        fig.add_shape(type="rect", x0=xs[i], x1=xs[i] + ws[i], y0=ys[i] - 0.5, y1=ys[i] + 0.5,
-                      line=dict(color=CURSOR, width=3), layer="above")
-    fig.update_layout(
-        template=TEMPLATE, height=height, margin=dict(l=10, r=10, t=36 if title else 10, b=10),
-        title=dict(text=title, x=0.01, font=dict(size=13)) if title else None,
-        xaxis=dict(visible=False, range=[-0.3, row_width + 0.3], fixedrange=True),
-        yaxis=dict(visible=False, range=[rows - 0.45, -0.55], fixedrange=True),
-        barmode="overlay", dragmode=False, clickmode="event+select",
-    )
-    return fig
 
 
 # ------------------------------------------------------------ cell diagram

@@ -34,10 +34,6 @@ EN = {
     "fig.hover.step": "step",
     "fig.hover.unit": "unit",
     "fig.hover.token": "token",
-    "fig.hover.value": "value",
-    "fig.play": "▶ Play",
-    "fig.pause": "❚❚ Pause",
-    "fig.slider.step": "step ",
     # ---- cell diagram
     "fig.cell.title": "{cell} cell at step {step}, unit {unit}",
     "fig.cell.inputs": "inputs",
@@ -48,8 +44,6 @@ EN = {
     "fig.cell.stage.squash": "squash",
     "fig.cell.x_summary": "x^t: {n} values, ‖x‖ = {norm}",
     # ---- token strip
-    "fig.strip.title": "Tokens coloured by unit {unit} ({name}); click a token to jump to its step",
-    "fig.strip.title_plain": "Tokens coloured by the chosen value; click a token to jump to its step",
 }
 
 ZH = {
@@ -81,10 +75,6 @@ ZH = {
     "fig.hover.step": "步",
     "fig.hover.unit": "单元",
     "fig.hover.token": "词元",
-    "fig.hover.value": "值",
-    "fig.play": "▶ 播放",
-    "fig.pause": "❚❚ 暂停",
-    "fig.slider.step": "当前步：",
     "fig.cell.title": "{cell} 在第 {step} 步的计算（第 {unit} 号单元）",
     "fig.cell.inputs": "输入",
     "fig.cell.stage.forget": "遗忘",
@@ -93,6 +83,4 @@ ZH = {
     "fig.cell.stage.mix": "新旧混合",
     "fig.cell.stage.squash": "压缩",
     "fig.cell.x_summary": "x^t：{n} 个值，‖x‖ = {norm}",
-    "fig.strip.title": "按第 {unit} 号单元的{name}给词元着色；点击词元可跳到那一步",
-    "fig.strip.title_plain": "按所选的值给词元着色；点击词元可跳到那一步",
 }
