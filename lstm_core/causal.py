@@ -61,14 +61,17 @@ def task_of(model):
 
 def heldout(task, n=N_HELDOUT, seed=HELDOUT_SEED):
     """``n`` sequences of ``task`` as it is measured (``task.strict()``: recall and temporal order at
-    their full gap), drawn with a seed training never uses. A task that keeps text apart for testing
-    (``task.heldout(rng, n)``, the language models) gives its windows of that text."""
+    their full gap), drawn with a seed training never uses. A task that keeps a text apart for
+    measuring (``task.heldout()``: the language models) gives windows of that text, which the model
+    never trained on."""
     strict = task.strict()
-    rng = np.random.default_rng(seed)
-    draw = getattr(strict, "heldout", None)
-    if callable(draw):
-        return draw(rng, n)
-    return strict.sample(rng, n)
+    apart = getattr(strict, "heldout", None)
+    if callable(apart):
+        try:
+            strict = apart()
+        except (OSError, ValueError):      # no separate text shipped: the training text's windows
+            pass
+    return strict.sample(np.random.default_rng(seed), n)
 
 
 def check(model):
@@ -121,6 +124,9 @@ def chance(batch, output="softmax", tolerance=0.04):
         guess = np.broadcast_to(y[m].mean(0), y.shape)
         return float(np.nanmean(per_sequence(guess, batch, output, tolerance)))
     y = np.asarray(batch.targets)[m]
+    y = y[y >= 0]                          # −1: an answer no output can name (counted wrong for every guess)
+    if y.size == 0:
+        return 0.0
     counts = np.bincount(y.ravel())
     best = int(counts.argmax())
     guess = np.full(np.asarray(batch.targets).shape, best)
@@ -523,3 +529,31 @@ def patch_batch(model, batch, donors, step, units, what=("cell", "hidden"), laye
     res["n"] = int(np.asarray(batch.mask).shape[1])
     res["chance"] = res["base"]["chance"]
     return res
+
+
+# ------------------------------------------------------------------ "c changes slowly, h a lot", measured
+def state_change(model, batch, layer=-1):
+    """The primer's claim on held-out sequences: the mean relative step-to-step change of c and of h
+    (``analysis.state_change``: ‖s_t − s_{t−1}‖ over the typical ‖s‖, each state against its own size),
+    averaged over every step of every sequence of ``batch``.
+
+    Returns {"cell": mean for c (None without one), "hidden": mean for h, "ratio": hidden / cell (None
+    without c), "holds": h moves more than c (None without c), "n": sequences, "steps": T}.
+    """
+    tr = model.forward(_lift(batch.inputs, model.dtype))
+    k = layer if layer >= 0 else tr.num_layers + layer
+    lay = tr.layers[k]
+
+    def relative(seq, start):                     # ‖s_t − s_{t−1}‖ / mean_t ‖s_t‖, (T, B)
+        seq = np.asarray(seq, dtype=np.float64)
+        prev = np.concatenate([np.asarray(start, np.float64)[None], seq[:-1]])
+        size = np.linalg.norm(seq, axis=-1).mean()
+        d = np.linalg.norm(seq - prev, axis=-1)
+        return d / size if size > 0 else np.zeros_like(d)
+    out = {"hidden": float(relative(lay["hidden"], tr.h0[k]).mean()), "cell": None, "ratio": None, "holds": None,
+           "n": int(np.asarray(batch.inputs).shape[1]), "steps": int(np.asarray(batch.inputs).shape[0])}
+    if "cell" in lay:
+        out["cell"] = float(relative(lay["cell"], tr.c0[k]).mean())
+        out["ratio"] = out["hidden"] / out["cell"] if out["cell"] > 0 else None
+        out["holds"] = out["hidden"] > out["cell"]
+    return out

@@ -3,6 +3,8 @@ import streamlit as st
 
 from lstm_core import analysis
 from ui import keys
+from ui import predictions as P
+from ui import shown_model as SM
 from ui import teaching_pages as TP
 from ui.app import setup
 from ui.figures import teaching as TF
@@ -32,12 +34,19 @@ h^t &= z^o \odot \tanh(c^t)
 \end{aligned}""")
 st.markdown(tr("gru.eq_text"))
 
-tokens, X = TP.sequence_input(ctx)
+shown, trained = SM.page_model(ctx, ("gru",))
+SM.show_line(ctx, shown, trained)
+if trained is None:           # random weights of the sidebar's hidden size and seed
+    tokens, X = TP.sequence_input(ctx)
+    raw, note = tokens, None
+else:
+    tokens, raw, X, note = SM.page_input(ctx, shown, trained)
+hidden_shown = shown.spec.hidden if trained is None else trained.hidden_size
 
 st.subheader(tr("gru.params"))
 c1, c2, _ = st.columns([1, 1, 2])
 follow_widget(keys.GRU_INPUTS, int(X.shape[1]))     # follows the encoding's width …
-follow_widget(keys.GRU_HIDDEN, int(view.model.hidden))    # … and the sidebar's hidden size
+follow_widget(keys.GRU_HIDDEN, int(hidden_shown))    # … and the hidden size of the model shown
 inputs = c1.number_input(tr("gru.inputs"), 1, 10_000, key=keys.GRU_INPUTS)
 hidden = c2.number_input(tr("gru.hidden"), 1, 1024, key=keys.GRU_HIDDEN)
 counts = analysis.param_counts(int(inputs), int(hidden), view.model.layers)
@@ -46,8 +55,14 @@ st.markdown(tr("gru.params_text", **counts))
 
 st.subheader(tr("gru.heat"))
 st.markdown(tr("gru.heat_text"))
-model, trace = TP.run("gru", X, view.model.hidden, view.model.seed)
-st.caption(tr("teach.model_note", cell="GRU", inputs=X.shape[1], hidden=view.model.hidden, seed=view.model.seed,
-              params=model.param_count()))
+if trained is None:
+    model, trace = TP.run("gru", X, shown.spec.hidden, shown.spec.seed)
+    st.caption(tr("teach.model_note", cell="GRU", inputs=X.shape[1], hidden=shown.spec.hidden, seed=shown.spec.seed,
+                  params=model.param_count()))
+else:
+    model, trace = trained, SM.forward(shown, trained, X)
+    if note:
+        st.caption(note)
 for name in ("reset", "update", "candidate", "hidden"):
     st.plotly_chart(TP.heatmap(trace[name], tokens, name, lang, cell="gru"), key=f"gru_{name}")
+P.show_table(st, model, trace, raw, lang)

@@ -3,6 +3,7 @@ import streamlit as st
 
 from lstm_core import analysis
 from ui import keys
+from ui import shown_model as SM
 from ui import teaching_pages as TP
 from ui.app import setup
 from ui.clipping import clip_switch
@@ -14,30 +15,59 @@ tr, lang, view = ctx.tr, ctx.lang, ctx.view
 
 st.title(tr("mem.title"))
 st.markdown(tr("mem.intro"))
-tokens, X = TP.sequence_input(ctx)
-st.caption(tr("mem.model_note", inputs=X.shape[1], hidden=view.model.hidden, seed=view.model.seed))
+# trained cells by default (the sidebar's model and the shipped examples of the other kinds for its task);
+# the random trio of the sidebar's size and seed on request, or when nothing trained fits
+models, main = SM.trio(ctx, keys.MEM_WEIGHTS)
+if models is None:
+    SM.show_line(ctx, SM.Pick(view.model.with_(cell="lstm"), "random"), None)
+    tokens, X = TP.sequence_input(ctx)
+    st.caption(tr("mem.model_note", inputs=X.shape[1], hidden=view.model.hidden, seed=view.model.seed))
+else:
+    SM.show_trio(ctx, models, main)
+    tokens, raw, X, note = SM.page_input(ctx, *models[main])
+    if note:
+        st.caption(note)
+    traces = {k: SM.forward(p, m, X) for k, (p, m) in models.items()}
 
 # ------------------------------------------------------------ gradients
 st.subheader(tr("mem.grad"))
 st.markdown(tr("mem.grad_text"))
 scale = st.select_slider(tr("mem.scale"), [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0], value=1.0,
                          key=keys.MEM_SCALE, help=tr("mem.scale_help"))
-res = TP.compare(X, view.model.hidden, view.model.seed, view.model.forget_bias, scale)
-flows = {k: r["gradient"] for k, r in res.items()}
+if models is None:
+    res = TP.compare(X, view.model.hidden, view.model.seed, view.model.forget_bias, scale)
+    flows = {k: r["gradient"] for k, r in res.items()}
+else:
+    flows = {k: SM.gradient_flow(p, m, X, scale) for k, (p, m) in models.items()}
 st.plotly_chart(TF.gradient_chart(clip_switch(ctx, flows, scale), lang))
-first = {k: TP.sci(f["grad_hidden"][0]) for k, f in flows.items()}
-st.markdown(tr("mem.grad_numbers", **first, lstm_c=TP.sci(flows["lstm"]["grad_cell"][0])))
-st.markdown(tr("mem.forget_text"))
+if set(flows) == set(SM.ORDER):
+    first = {k: TP.sci(f["grad_hidden"][0]) for k, f in flows.items()}
+    st.markdown(tr("mem.grad_numbers", **first, lstm_c=TP.sci(flows["lstm"]["grad_cell"][0])))
+if "lstm" in flows:
+    st.markdown(tr("mem.forget_text"))
 
 # ------------------------------------------------------------ c vs h
 st.subheader(tr("mem.change"))
 st.markdown(tr("mem.change_text"))
-base = TP.compare(X, view.model.hidden, view.model.seed, view.model.forget_bias, 1.0)
-changes = {k: r["change"] for k, r in base.items()}
+if models is None:
+    base = TP.compare(X, view.model.hidden, view.model.seed, view.model.forget_bias, 1.0)
+    changes = {k: r["change"] for k, r in base.items()}
+else:
+    changes = {k: analysis.state_change(tr_) for k, tr_ in traces.items()}
 st.plotly_chart(TF.change_chart(changes, lang))
-st.markdown(tr("mem.change_numbers", c=TP.percent(changes["lstm"]["cell_rel"].mean()),
-               h=TP.percent(changes["lstm"]["hidden_rel"].mean()), gru=TP.percent(changes["gru"]["hidden_rel"].mean()),
-               rnn=TP.percent(changes["rnn"]["hidden_rel"].mean())))
+if set(changes) == set(SM.ORDER):
+    st.markdown(tr("mem.change_numbers", c=TP.percent(changes["lstm"]["cell_rel"].mean()),
+                   h=TP.percent(changes["lstm"]["hidden_rel"].mean()),
+                   gru=TP.percent(changes["gru"]["hidden_rel"].mean()),
+                   rnn=TP.percent(changes["rnn"]["hidden_rel"].mean())))
+elif "lstm" in changes:
+    st.markdown(tr("mem.change_lstm", c=TP.percent(changes["lstm"]["cell_rel"].mean()),
+                   h=TP.percent(changes["lstm"]["hidden_rel"].mean())))
+table = SM.change_table()
+if table:
+    st.markdown(SM.change_verdict(table, lang))
+    with st.expander(tr("mem.change_table")):
+        st.dataframe(SM.change_frame(table, lang), hide_index=True)
 
 # ------------------------------------------------------------ recall vs gap
 st.subheader(tr("mem.recall"))
@@ -64,7 +94,14 @@ if TP.recall_cached(gaps, hidden, steps, view.model.seed) or st.button(tr("mem.r
 # ------------------------------------------------------------ interventions
 st.subheader(tr("mem.interv"))
 st.markdown(tr("mem.interv_text"))
-lstm = base["lstm"]["model"]
+if models is None:
+    lstm = base["lstm"]["model"]
+elif "lstm" in models:
+    lstm = models["lstm"][1]
+else:          # nothing trained with a cell state: the interventions act on a random LSTM of the sidebar's size
+    st.caption(tr("mem.interv_random"))
+    lstm = TP.run("lstm", X, view.model.hidden, view.model.seed, view.model.forget_bias)[0]
+st.page_link("pages/lab.py", label=tr("mem.to_lab"), icon="🧪", query_params={"lang": lang})
 T, H = X.shape[0], lstm.hidden_size
 c1, c2, c3 = st.columns([2, 1, 2])
 kind = c1.radio(tr("mem.interv_kind"), TP.INTERVENTIONS, key=keys.MEM_INTERVENTION,

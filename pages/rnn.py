@@ -2,6 +2,8 @@
 import streamlit as st
 
 from ui import keys
+from ui import predictions as P
+from ui import shown_model as SM
 from ui import teaching_pages as TP
 from ui.app import setup
 from ui.figures import teaching as TF
@@ -15,11 +17,20 @@ st.markdown(tr("rnn.intro"))
 st.latex(r"h' = \tanh\left(W_h\,h + W_x\,x + b\right) \qquad y = \operatorname{softmax}\left(W_y\,h'\right)")
 st.markdown(tr("rnn.symbols"))
 
-tokens, X = TP.sequence_input(ctx)
-model, trace = TP.run("rnn", X, view.model.hidden, view.model.seed)
+shown, trained = SM.page_model(ctx, ("rnn",))
+SM.show_line(ctx, shown, trained)
+if trained is None:           # random weights of the sidebar's hidden size and seed
+    tokens, X = TP.sequence_input(ctx)
+    raw = tokens
+    model, trace = TP.run("rnn", X, shown.spec.hidden, shown.spec.seed)
+    st.caption(tr("teach.model_note", cell="RNN", inputs=X.shape[1], hidden=model.hidden_size,
+                  seed=shown.spec.seed, params=model.param_count()))
+else:
+    tokens, raw, X, note = SM.page_input(ctx, shown, trained)
+    if note:
+        st.caption(note)
+    model, trace = trained, SM.forward(shown, trained, X)
 H = model.hidden_size
-st.caption(tr("teach.model_note", cell="RNN", inputs=X.shape[1], hidden=H, seed=view.model.seed,
-              params=model.param_count()))
 
 st.subheader(tr("rnn.unrolled"))
 st.markdown(tr("rnn.unrolled_text"))
@@ -32,10 +43,12 @@ st.plotly_chart(TF.unrolled_diagram(tokens, lang, values=trace["hidden"][:, unit
 st.subheader(tr("rnn.heat"))
 st.markdown(tr("rnn.heat_text"))
 st.plotly_chart(TP.heatmap(trace["hidden"], tokens, "hidden", lang, cell="rnn"))
+P.show_table(st, model, trace, raw, lang)
 
 st.subheader(tr("rnn.mix"))
 st.markdown(tr("rnn.mix_text"))
-fi = TP.influence("rnn", X, view.model.hidden, view.model.seed)
+fi = (TP.influence("rnn", X, shown.spec.hidden, shown.spec.seed) if trained is None
+      else SM.influence(shown, trained, X))
 if len(fi["share"]) < len(tokens):
     st.caption(tr("rnn.influence_cut", n=len(fi["share"]), hidden=H))
 st.plotly_chart(TF.influence_heatmap(fi["matrix"], tokens[: len(fi["share"])], lang))

@@ -25,6 +25,16 @@ def open_page(page_id, **params):
     return at.run()
 
 
+SWITCH = {"memory": "w_mem_weights", "gates": "w_gates_weights"}
+
+
+def open_random(page_id, **params):
+    """``open_page`` on a page that opens on a trained example, switched to the sidebar's random weights."""
+    at = open_page(page_id, **params)
+    at.radio(key=SWITCH[page_id]).set_value("random").run()
+    return at
+
+
 def texts(at):
     out = []
     for kind in ("title", "subheader", "markdown", "caption", "warning", "error", "info", "latex", "code"):
@@ -135,7 +145,7 @@ def _grad_line(at):
 
 
 def test_memory_page_weight_scale_changes_the_gradients():
-    at = open_page("memory", lang="en", seq="the cat sat on the mat", hidden=8, seed=1, enc="onehot_sequence")
+    at = open_random("memory", lang="en", seq="the cat sat on the mat", hidden=8, seed=1, enc="onehot_sequence")
     assert_clean(at, "en")
     before = _grad_line(at)
     at.select_slider(key="w_mem_scale").set_value(0.25).run()
@@ -148,7 +158,7 @@ def test_memory_page_weight_scale_changes_the_gradients():
 
 @pytest.mark.parametrize("kind", TP.INTERVENTIONS)
 def test_memory_page_interventions(kind):
-    at = open_page("memory", lang="zh", seq=SEQ, hidden=4, enc="onehot_sequence")
+    at = open_random("memory", lang="zh", seq=SEQ, hidden=4, enc="onehot_sequence")
     at.radio(key="w_mem_iv").set_value(kind).run()
     assert_clean(at, "zh")
     assert any(t(f"mem.iv_explain.{kind}", "zh")[:12] in m.value for m in at.markdown)
@@ -161,7 +171,7 @@ def test_memory_page_interventions(kind):
 def test_memory_page_recall_runs_on_request(monkeypatch):
     monkeypatch.setattr(TP, "RECALL_GAPS", (2, 3))
     monkeypatch.setattr(TP, "RECALL_STEPS", 5)
-    at = open_page("memory", lang="en", seq=SEQ, hidden=4, seed=11)
+    at = open_random("memory", lang="en", seq=SEQ, hidden=4, seed=11)
     n_before = len(charts(at))
     at.button[0].click().run()
     assert_clean(at, "en")
@@ -196,16 +206,16 @@ def test_pages_follow_the_sidebar_encoding():
 
 # ------------------------------------------------------------------ gate statistics
 def test_gates_page_for_an_lstm_and_a_gru():
-    at = open_page("gates", lang="en", seq=SEQ * 3, cell="lstm", hidden=5)
+    at = open_random("gates", lang="en", seq=SEQ * 3, cell="lstm", hidden=5)
     assert_clean(at, "en")
     summary = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert len(summary) == 3 and all("of 5 units" in s for s in summary)
-    at = open_page("gates", lang="en", seq=SEQ, cell="gru", hidden=3, fb=1)
+    at = open_random("gates", lang="en", seq=SEQ, cell="gru", hidden=3, fb=1)
     assert len([m for m in at.markdown if m.value.startswith("- ")]) == 2
 
 
 def test_gates_page_for_an_rnn_says_there_are_no_gates():
-    at = open_page("gates", lang="zh", seq=SEQ, cell="rnn")
+    at = open_random("gates", lang="zh", seq=SEQ, cell="rnn")
     assert_clean(at, "zh")
     assert at.info[0].value == t("gates.rnn", "zh")
     assert len(charts(at)) == 0
@@ -215,7 +225,7 @@ def test_gates_thresholds_change_the_counts():
     def n_open(at):
         first = [m.value for m in at.markdown if m.value.startswith("- ")][0]
         return int(re.search(r"(\d+) of 6 units open", first).group(1))
-    at = open_page("gates", lang="en", seq="the cat sat on the mat", cell="lstm", hidden=6, fb=3)
+    at = open_random("gates", lang="en", seq="the cat sat on the mat", cell="lstm", hidden=6, fb=3)
     assert n_open(at) >= 4                              # forget bias 3 keeps most z^f above 0.9
     at.slider(key="w_gates_high").set_value(0.99).run()
     assert n_open(at) == 0                              # … but not above 0.99
@@ -260,7 +270,7 @@ def test_a_chosen_unit_beyond_a_smaller_model_is_brought_within():
     at.sidebar.number_input(key="w_hidden").set_value(4).run()
     assert_clean(at, "en")
     assert at.slider(key="w_rnn_unit").value == 3
-    at = open_page("memory", lang="en", seq="hello there", hidden=8)
+    at = open_random("memory", lang="en", seq="hello there", hidden=8)
     at.radio(key="w_mem_iv").set_value("silence").run()
     at.number_input(key="w_mem_unit").set_value(7).run()
     at.sidebar.number_input(key="w_hidden").set_value(4).run()
@@ -269,7 +279,7 @@ def test_a_chosen_unit_beyond_a_smaller_model_is_brought_within():
 
 
 def test_a_chosen_step_range_beyond_a_shorter_sequence_is_brought_within():
-    at = open_page("memory", lang="en", seq="hello there world", hidden=8)
+    at = open_random("memory", lang="en", seq="hello there world", hidden=8)
     at.slider(key="w_mem_steps").set_value((3, 17)).run()
     at.text_area(key="w_seq").set_value("hi").run()
     assert_clean(at, "en")

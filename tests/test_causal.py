@@ -72,6 +72,8 @@ def test_chance_is_the_best_constant_answer():
     targets = np.array([[0, 1, 1, 2]])
     b = Batch(np.zeros((1, 4, 1)), targets, np.ones((1, 4)), None, lambda: [])
     assert causal.chance(b) == 0.5
+    unnamed = Batch(np.zeros((1, 4, 1)), np.array([[0, -1, -1, 2]]), np.ones((1, 4)), None, lambda: [])
+    assert causal.chance(unnamed) == 0.25          # a target no output can name is wrong for every guess
     lin = Batch(np.zeros((1, 3, 1)), np.array([[[0.0], [1.0], [1.02]]]).reshape(1, 3, 1), np.ones((1, 3)), None,
                 lambda: [])
     # the mean target 0.673 is within 0.04 of none of them
@@ -263,3 +265,17 @@ def test_patch_refuses_what_the_cell_does_not_have():
         causal.patched_forward(gru, np.ones((3, 3)), np.ones((3, 3)), 1, [0], what=("cell",))
     with pytest.raises(ValueError, match="output layer"):
         causal.score(lstm_core.LSTM.init(3, 4, seed=0), causal.heldout(make_task("parity", length=3), n=4))
+
+
+def test_state_change_is_the_analysis_measure_over_a_batch():
+    from lstm_core import analysis
+    model = lstm_core.LSTM.init(3, 5, num_layers=2, seed=2, output_size=2)
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(9, 4, 3))
+    b = Batch(x, np.zeros((9, 4), int), np.ones((9, 4)), None, lambda: [])
+    got = causal.state_change(model, b)
+    ref = analysis.state_change(model.forward(x))          # the teaching pages' measure, on the same batch
+    assert got["cell"] == pytest.approx(ref["cell_rel"].mean())
+    assert got["hidden"] == pytest.approx(ref["hidden_rel"].mean())
+    assert got["holds"] == (got["hidden"] > got["cell"]) and got["n"] == 4 and got["steps"] == 9
+    assert causal.state_change(lstm_core.GRU.init(3, 5, seed=0, output_size=2), b)["cell"] is None

@@ -58,3 +58,23 @@ def test_what_the_link_names_is_kept():
     m = _model(vocab="ab?")
     assert MP.example_view(m, sample=("chars", "ab?"), unit=2, from_link={"enc", "unit", "seq"}) == {}
     assert "unit" not in MP.example_view(m, sample=("chars", "a"), unit=99)     # past H: ignored
+
+
+def test_first_pick_colours_the_strip_by_the_value_the_hint_names():
+    m = _model(vocab="ab?")
+    assert MP.example_view(m, sample=("chars", "ab?"), unit=2, value="output")["color_by"] == "output"
+    assert "color_by" not in MP.example_view(m, sample=("chars", "ab?"), unit=2)
+
+
+def test_every_shipped_hint_names_a_unit_and_a_value_of_its_model():
+    """The "what to look at" line can be followed: its unit exists, its value is one the model's cell
+    has, and the line names both (the Chinese language model's too: no "no unit shows it")."""
+    from lstm_core import notation, presets
+    for p in presets.manifest():
+        model = presets.load(p["name"])
+        assert 0 <= p["unit"] < model.hidden_size, p["name"]
+        assert p["value"] in notation.TRACE_VALUES[p["cell"]], p["name"]
+        if p["look"]["en"].startswith("Watch unit"):
+            assert f"unit {p['unit']}'s" in p["look"]["en"], p["name"]
+    zh = next(p for p in presets.manifest() if p["name"] == "charlm_zh_lstm")
+    assert zh["look"]["en"].startswith("Watch unit") and "instead" not in zh["look"]["en"]

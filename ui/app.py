@@ -60,6 +60,7 @@ PAGES = [
     Page("lstm_cell", "pages/lstm_cell.py", "nav.lstm_cell", "🧮"),
     Page("lesson", "pages/lesson.py", "nav.lesson", "✍️"),
     Page("explorer", "pages/explorer.py", "nav.explorer", "🔬"),
+    Page("lab", "pages/lab.py", "nav.lab", "🧪"),
     Page("memory", "pages/memory.py", "nav.memory", "⏳"),
     Page("train", "pages/train.py", "nav.train", "🏋️"),
     Page("gru", "pages/gru.py", "nav.gru", "🔀"),

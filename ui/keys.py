@@ -71,6 +71,25 @@ MEM_CLIP = "w_mem_clip"              # the gradient view's clipping switch (weig
 GATES_LOW = "w_gates_low"
 GATES_HIGH = "w_gates_high"
 GATES_LAYER = "w_gates_layer"
+GATES_WEIGHTS = "w_gates_weights"    # trained example (default while the sidebar is random) | the sidebar's random
+MEM_WEIGHTS = "w_mem_weights"        # the same switch on the Long-term memory page
+
+# ---- causal lab (pages/lab.py)
+LAB_STEP = "w_lab_step"              # the step whose predictions are listed, 1-based
+LAB_EXPERIMENT = "w_lab_exp"         # edit | rank | intervene | patch
+LAB_EDIT_KIND = "w_lab_edit_kind"    # change | insert | delete
+LAB_EDIT_POS = "w_lab_edit_pos"      # 1-based
+LAB_EDIT_TOKEN = "w_lab_edit_token"
+LAB_RANK_STEPS = "w_lab_rank_steps"  # (first, last), 1-based, of the held-out sequences
+LAB_IV_KIND = "w_lab_iv_kind"
+LAB_IV_UNITS = "w_lab_iv_units"
+LAB_IV_ALL = "w_lab_iv_all"
+LAB_IV_STEPS = "w_lab_iv_steps"
+LAB_PATCH_DONOR = "w_lab_donor"
+LAB_PATCH_STEP = "w_lab_patch_step"
+LAB_PATCH_UNITS = "w_lab_patch_units"
+LAB_PATCH_ALL = "w_lab_patch_all"
+LAB_PATCH_WHAT = "w_lab_patch_what"
 # ---- first lesson (pages/lesson.py)
 LESSON_GATES = "lesson_gates"        # {"setting", "dots", "gates": {forget, input, output}} the student set
 LESSON_SHOWN = "lesson_shown"        # ids of the questions whose answer was revealed

@@ -67,11 +67,14 @@ def resolve(choice: Choice, presets: dict) -> Resolved:
     return Resolved(spec, model, (("onehot_model",) if vocab else ()) + PLAIN_ENCODINGS)
 
 
-def example_view(model, sample=None, unit=None, from_link=()) -> dict:
+def example_view(model, sample=None, unit=None, from_link=(), value=None) -> dict:
     """The view changes the first time a trained ``model`` is picked: one-hot over its vocabulary,
-    its ``unit``, and ``sample`` (mode, text) — or one example of its task — in the sequence box.
-    What the link names itself (``from_link``: "enc", "unit", "seq") is kept."""
+    its ``unit``, the trace ``value`` its hint names as "color_by" (what the token strip is coloured
+    by: "cell", "hidden", a gate), and ``sample`` (mode, text) — or one example of its task — in the
+    sequence box. What the link names itself (``from_link``: "enc", "unit", "seq") is kept."""
     changes = {}
+    if value:
+        changes["color_by"] = str(value)
     if model.meta.get("vocab") and "enc" not in from_link:
         changes["enc"] = "onehot_model"
     if unit is not None and 0 <= unit < model.hidden_size and "unit" not in from_link:
@@ -177,14 +180,17 @@ def _apply_example(view: View, choice: Choice, model) -> View:
     first = keys.APPLIED_MODEL not in st.session_state
     st.session_state[keys.APPLIED_MODEL] = picked
     if choice.source == "preset":
-        sample, unit = None, model_source.preset_info()[choice.preset].get("unit")
+        info = model_source.preset_info()[choice.preset]
+        sample, unit, value = None, info.get("unit"), info.get("value")
     else:
-        sample, unit = choice.trained["sample"], choice.trained.get("unit")
+        sample, unit, value = choice.trained["sample"], choice.trained.get("unit"), choice.trained.get("value")
     from_link = {k for k in ("enc", "unit", "seq") if k in st.query_params} if first else set()
-    changes = example_view(model, sample, unit, from_link)
-    for name, key in (("enc", keys.ENCODING), ("unit", keys.UNIT), ("mode", keys.MODE), ("seq", keys.SEQ)):
+    changes = example_view(model, sample, unit, from_link, value)
+    for name, key in (("enc", keys.ENCODING), ("unit", keys.UNIT), ("mode", keys.MODE), ("seq", keys.SEQ),
+                      ("color_by", keys.COLOR_BY)):
         if name in changes:
             st.session_state[key] = changes[name]
+    changes.pop("color_by", None)             # a widget's value, not part of the view
     return view.with_(**changes)
 
 

@@ -112,11 +112,42 @@ def _keep_gate(model, task, unit):
     return np.array(out)
 
 
+MARKS = {"en": {"comma": ",", "end": ".!?"}, "zh": {"comma": "，", "end": "。！？"}}
+MARK_NAMES = {"comma": ("a comma", "逗号"), "end": ("a sentence end", "句末")}
+GATE_SYMBOLS = {"forget": "z^f", "input": "z^i", "output": "z^o"}
+
+
+def gate_at_marks(model, task, n=256, seed=3):
+    """For a language model: the gate unit that differs most at a punctuation mark from elsewhere.
+
+    Over ``n`` windows of the task, for each gate g of the LSTM (z^f, z^i, z^o), each unit j and each mark
+    (a comma; a sentence end), d = (mean of g_j at the mark − mean elsewhere) / std of g_j. Returns
+    (gate, unit, mark, d, mean at the mark, mean elsewhere) of the largest |d|.
+    """
+    b = task.sample(np.random.default_rng(seed), n)
+    tr = model.forward(b.inputs.astype(model.dtype))
+    toks = np.array(b.tokens).T                                  # (T, B)
+    best = None
+    for gate in GATE_SYMBOLS:
+        v = np.asarray(tr[gate], np.float64)                     # (T, B, H)
+        for mark, chars in MARKS[task.corpus].items():
+            at = np.isin(toks, list(chars))
+            if at.sum() < 10 or (~at).sum() < 10:
+                continue
+            d = (v[at].mean(0) - v[~at].mean(0)) / (v.reshape(-1, v.shape[-1]).std(0) + 1e-9)
+            j = int(np.argmax(np.abs(d)))
+            if best is None or abs(d[j]) > abs(best[3]):
+                best = (gate, j, mark, float(d[j]), float(v[at][:, j].mean()), float(v[~at][:, j].mean()))
+    return best
+
+
 def look(model, task, res):
-    """The one line (EN and ZH) on what to look at in this trained model."""
+    """What to look at in this trained model: (unit, r or None, the line {en, zh}, the value it names:
+    "cell" / "hidden" / a gate, which the explorer colours the token strip by)."""
     f = find_units(model, task, n=256, seed=3)
     u, r, acc = f["best"], f["r"], res["accuracy"]
     v = "c" if model.kind == "lstm" else "h"
+    value = "cell" if model.kind == "lstm" else "hidden"
     k, name = model.kind, task.name
     if name == "recall":
         mem = memory_units(model, task)
@@ -128,23 +159,24 @@ def look(model, task, res):
                        "and the '?' reads it")
             head_zh = f"看单元 {u} 的 {v}：经过 100 个点号后，它仍因字母不同而不同，“?”读的就是它"
             if n:
-                return u, r, {"en": f"{head_en}; for {n} of {S} letters its {gate} stays above 0.95 all the way.",
+                return u, r, value, {"en": f"{head_en}; for {n} of {S} letters its {gate} stays above 0.95 "
+                                           "all the way.",
                               "zh": f"{head_zh}；对 {S} 个字母中的 {n} 个，它的 {gate} 一路保持在 0.95 以上。"}
-            return u, r, {"en": f"{head_en}; its {gate} averages only {keep.mean():.2f}, so the state is "
+            return u, r, value, {"en": f"{head_en}; its {gate} averages only {keep.mean():.2f}, so the state is "
                                 f"re-made at every dot, not just kept.",
                           "zh": f"{head_zh}；它的 {gate} 平均只有 {keep.mean():.2f}，可见状态是在每个点号处"
                                 f"重新生成的，而不只是原样保留。"}
         ch = 1 / task.symbols
-        return u, r, {"en": f"The plain RNN's h forgets the letter over 100 dots: accuracy {acc:.0%} "
+        return u, r, value, {"en": f"The plain RNN's h forgets the letter over 100 dots: accuracy {acc:.0%} "
                             f"(chance {ch:.1%}).",
                       "zh": f"普通 RNN 的 h 在 100 个点号后就忘了字母：准确率 {acc:.0%}（随机猜 {ch:.1%}）。"}
     if name == "temporal_order":
         if k == "rnn":
-            return u, r, {"en": f"No unit holds the first X/Y to the end (best: unit {u}, r = {r:+.2f}); "
+            return u, r, value, {"en": f"No unit holds the first X/Y to the end (best: unit {u}, r = {r:+.2f}); "
                                 f"accuracy {acc:.0%}, chance 25%.",
                           "zh": f"没有单元能把第一个 X/Y 保持到结尾（最好的是单元 {u}，r = {r:+.2f}）；"
                                 f"准确率 {acc:.0%}，随机猜 25%。"}
-        return u, r, {"en": f"Watch unit {u}'s {v}: it takes a sign at the first X/Y and holds it to 'E' "
+        return u, r, value, {"en": f"Watch unit {u}'s {v}: it takes a sign at the first X/Y and holds it to 'E' "
                             f"(r = {r:+.2f}).",
                       "zh": f"看单元 {u} 的 {v}：它在第一个 X/Y 处取定正负号，并一直保持到“E”（r = {r:+.2f}）。"}
     texts = {
@@ -154,12 +186,20 @@ def look(model, task, res):
         "charlm": ("tracks the position since the last space or punctuation mark", "记着距上一个空格或标点的位置"),
     }
     en, zh = texts[name]
+    if abs(r) < 0.5 and name == "charlm" and model.kind == "lstm":     # no unit tracks the latent: a gate at a mark
+        gate, u, mark, d, at, rest = gate_at_marks(model, task)
+        sym, (m_en, m_zh) = GATE_SYMBOLS[gate], MARK_NAMES[mark]
+        return u, None, gate, {"en": f"Watch unit {u}'s {sym}: at {m_en} it averages {at:.2f}, elsewhere {rest:.2f} "
+                               f"(no unit tracks '{task.latent_name}' closely; the best r is {r:+.2f}).",
+                         "zh": f"看单元 {u} 的 {sym}：在{m_zh}处它平均为 {at:.2f}，在别处为 {rest:.2f}"
+                               f"（没有单元紧密跟踪“{LATENT_ZH.get(name, task.latent_name)}”；"
+                               f"最好的 r 只有 {r:+.2f}）。"}
     if abs(r) < 0.5:
-        return u, r, {"en": f"No unit tracks '{task.latent_name}' closely; the best is unit {u}'s {v} "
+        return u, r, value, {"en": f"No unit tracks '{task.latent_name}' closely; the best is unit {u}'s {v} "
                             f"(r = {r:+.2f}). Look at the gates instead.",
                       "zh": f"没有单元紧密跟踪“{LATENT_ZH.get(name, task.latent_name)}”；最接近的是单元 {u} 的 {v}"
                             f"（r = {r:+.2f}）。不如去看各个门。"}
-    return u, r, {"en": f"Watch unit {u}'s {v}: it {en} (r = {r:+.2f}).",
+    return u, r, value, {"en": f"Watch unit {u}'s {v}: it {en} (r = {r:+.2f}).",
                   "zh": f"看单元 {u} 的 {v}：它{zh}（r = {r:+.2f}）。"}
 
 
@@ -189,7 +229,7 @@ def build_one(name, args):
         raise SystemExit(f"{name}: {size:,} bytes, above the {MAX_BYTES:,}-byte limit for a preset")
     model = load(out)
     task = task_from_meta(model.meta)
-    unit, r, line = look(model, task, res)
+    unit, r, value, line = look(model, task, res)
     shown = [*args, "--seed", "0", "--out", f"lstm_core/presets/{name}.npz"]
     extra = MEASURE[name](model, task) if name in MEASURE else {}
     return {"name": name, "file": out.name, "task": task.name, "params": task.params, "cell": model.kind,
@@ -197,6 +237,7 @@ def build_one(name, args):
             "loss": res["loss"], "chance": round(task.strict().chance(), 3), "steps": res["steps"],
             "train_seconds": res["seconds"], "bytes": size, "unit": unit, "r": None if r is None else round(r, 3),
             "command": "python -m lstm_core.train " + shlex.join(shown), "look": line,
+            "value": value,
             "note": task.note, "latent": task.latent_name, **extra, "core_commit": core_commit()}
 
 
@@ -204,9 +245,9 @@ def relook(entry):
     """Recompute the look line and the measures beyond training of an existing preset (no training)."""
     model = load(HERE / entry["file"])
     task = task_from_meta(model.meta)
-    unit, r, line = look(model, task, entry)
+    unit, r, value, line = look(model, task, entry)
     extra = MEASURE[entry["name"]](model, task) if entry["name"] in MEASURE else {}
-    return {**entry, "unit": unit, "r": None if r is None else round(r, 3), "look": line,
+    return {**entry, "unit": unit, "r": None if r is None else round(r, 3), "look": line, "value": value,
             "chance": round(task.strict().chance(), 3), **extra}
 
 
