@@ -106,7 +106,10 @@ def line(pick_: Pick, model, lang, *, info=None, trained=None, upload_name="", t
             acc, chance = info["accuracy"], info.get("chance")
         elif trained and trained.get("accuracy") is not None:
             acc, chance = trained.get("accuracy"), trained.get("chance")
-        if acc is not None:
+        if info and info.get("heldout_accuracy") is not None:     # a language model: the text it never saw
+            facts.append(tr("shown.accuracy_text", acc=_percent(info["heldout_accuracy"]),
+                            chance=_percent(info.get("heldout_chance") or 0), train=_percent(acc)))
+        elif acc is not None:
             facts.append(tr("shown.accuracy", acc=_percent(acc),
                             chance=_percent(chance) if chance is not None else "?"))
         who += tr("shown.dash") + tr("shown.sep").join(facts)

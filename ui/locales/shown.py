@@ -19,6 +19,7 @@ EN = {
     "shown.sep": ", ",
     "shown.dash": " — ",
     "shown.accuracy": "accuracy {acc} (chance {chance})",
+    "shown.accuracy_text": "accuracy {acc} on a text it never saw (chance {chance}; {train} on its training text)",
     "shown.switch": "Weights on this page",
     "shown.switch.trained": "a trained example",
     "shown.switch.random": "the sidebar's random weights",
