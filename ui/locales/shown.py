@@ -68,6 +68,7 @@ ZH = {
     "shown.sep": "，",
     "shown.dash": "——",
     "shown.accuracy": "准确率 {acc}（随机猜 {chance}）",
+    "shown.accuracy_text": "在它从没见过的文本上准确率 {acc}（随机猜 {chance}；在训练文本上为 {train}）",
     "shown.switch": "本页使用的权重",
     "shown.switch.trained": "训练好的示例",
     "shown.switch.random": "侧边栏的随机权重",
