@@ -7,13 +7,14 @@ from ui import keys
 from ui import teaching_pages as TP
 from ui.app import setup
 from ui.figures import arithmetic as explain
+from ui.sentences import carry_lines
 
 ctx = setup("lstm_cell")
 tr, lang, view = ctx.tr, ctx.lang, ctx.view
 
 st.title(tr("cell.title"))
 st.markdown(tr("cell.intro"))
-st.latex(r"c^t = z^f \odot c^{t-1} + z^i \odot z \qquad h^t = z^o \odot \tanh(c^t)")
+st.latex(r"c^t = z^f \odot c^{t-1} + z^i \odot z \qquad h^t = z^o \odot \tanh(c^t) \qquad y^t = \sigma(W' h^t)")
 
 n = st.radio(tr("cell.units"), [1, 2, 3, 4], index=1, horizontal=True, key=keys.CELLPAGE_UNITS)
 left, right = st.columns(2)
@@ -53,6 +54,10 @@ for title, text, stages in (("cell.s3", "cell.s3_text", ("forget",)),
     st.code("\n".join(f"{tr('cell.unit_line', j=j)}:  " + "   ".join(
         [lines[j][k] for k in stages] + ([TP.kept_line(trace, j)] if stages == ("forget",) else []))
         for j in range(n)), language=None)
+
+st.subheader(tr("cell.tip"))
+st.markdown(tr("cell.tip_text"))
+st.code(carry_lines(trace, n, lang), language=None)
 
 st.subheader(tr("cell.diagram"))
 shown = st.radio(tr("cell.diagram_unit"), range(n), horizontal=True, key=keys.CELLPAGE_DRAW) if n > 1 else 0

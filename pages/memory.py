@@ -8,6 +8,7 @@ from ui import teaching_pages as TP
 from ui.app import setup
 from ui.clipping import clip_switch
 from ui.figures import teaching as TF
+from ui.sentences import input0_sentence
 from ui.widgets import fit_widget
 
 ctx = setup("memory")
@@ -45,6 +46,7 @@ if set(flows) == set(SM.ORDER):
     st.markdown(tr("mem.grad_numbers", **first, lstm_c=TP.sci(flows["lstm"]["grad_cell"][0])))
 if "lstm" in flows:
     st.markdown(tr("mem.forget_text"))
+st.caption(tr("mem.forget_bias_hint"))        # the sidebar's forget-gate bias (random weights)
 
 # ------------------------------------------------------------ c vs h
 st.subheader(tr("mem.change"))
@@ -112,6 +114,8 @@ fit_widget(keys.MEM_STEPS, 1, T, (1, T))
 a, b = c3.slider(tr("mem.interv_steps"), 1, T, key=keys.MEM_STEPS) if T > 1 else (1, 1)
 effect = analysis.intervention_effect(lstm, X, TP.overrides(kind, int(unit), (a - 1, b)))
 st.markdown(tr(f"mem.iv_explain.{kind}"))
+if kind == "input0":          # what shutting z^i did here, measured (empty from step 1; fading later)
+    st.markdown(input0_sentence(effect, a, b, lang))
 st.plotly_chart(TF.effect_chart(effect, lang))
 if effect["output"] is None:
     st.caption(tr("mem.interv_output"))

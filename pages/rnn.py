@@ -7,6 +7,7 @@ from ui import shown_model as SM
 from ui import teaching_pages as TP
 from ui.app import setup
 from ui.figures import teaching as TF
+from ui.sentences import share_sentence
 from ui.widgets import fit_widget
 
 ctx = setup("rnn")
@@ -52,10 +53,8 @@ fi = (TP.influence("rnn", X, shown.spec.hidden, shown.spec.seed) if trained is N
 if len(fi["share"]) < len(tokens):
     st.caption(tr("rnn.influence_cut", n=len(fi["share"]), hidden=H))
 st.plotly_chart(TF.influence_heatmap(fi["matrix"], tokens[: len(fi["share"])], lang))
-share = fi["share"]
-if len(share) > 10:
-    st.markdown(tr("rnn.share_text", d1=TP.percent(share[1]), d5=TP.percent(share[5]), d10=TP.percent(share[10])))
-elif len(share) > 1:
-    st.markdown(tr("rnn.share_short", d1=TP.percent(share[1])))
+sentence = share_sentence(fi, lang)       # the share beside 1/(d+1), and the size itself, measured
+if sentence:
+    st.markdown(sentence)
 st.plotly_chart(TF.share_chart(fi, lang))
 st.info(tr("rnn.next"))

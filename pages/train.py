@@ -101,9 +101,11 @@ if job is not None and not job.running:
                   n=train_view.EVAL_SIZE))
     if job.task.output == "linear":
         st.markdown(tr("train.result_linear", acc=res["accuracy"], chance=res["chance"], loss=res["loss"],
-                       tol=res["tolerance"]))
+                       tol=res["tolerance"], n=train_view.EVAL_SIZE))
     else:
-        st.markdown(tr("train.result", acc=res["accuracy"], chance=res["chance"], loss=res["loss"]))
+        # a language model is measured on windows of its own training text, and says so
+        st.markdown(tr("train.result_text" if job.task.name == "charlm" else "train.result", acc=res["accuracy"],
+                       chance=res["chance"], loss=res["loss"], n=train_view.EVAL_SIZE))
     u = res["unit"]
     if u:
         st.markdown(tr("train.unit" if abs(u["r"]) >= train_view.STRONG_R else "train.unit_weak",

@@ -122,7 +122,7 @@ def test_lstm_cell_numbers_follow_the_sliders(lang):
     tr = m.forward(np.array([[1.0]]), h0=np.zeros((1, 1)), c0=np.array([[2.0]]))
     assert f"z^f = σ({tr['pre_forget'][0, 0]:.2f}) = {tr['forget'][0, 0]:.2f}" in code
     assert f"c = {tr['forget'][0, 0]:.2f}×2.00" in code
-    assert code.count(t("cell.unit_line", lang, j=0)) == 3        # one line per stage (units 0-based)
+    assert code.count(t("cell.unit_line", lang, j=0)) == 4        # a line per stage, one in the tip (0-based)
     assert t("cell.unit_line", lang, j=1) not in code
     assert len(at.dataframe) >= 1
 

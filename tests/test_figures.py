@@ -70,7 +70,7 @@ def test_heatmap_data_hover_cursor():
     assert (rect.x0, rect.x1, rect.y0, rect.y1) == (3.5, 4.5, -0.5, H - 0.5)
     assert "forget gate" in fig.layout.title.text and "z<sup>f</sup>" in fig.layout.title.text
     zh = F.heatmap(trace["forget"], tokens, "forget", "lstm", "zh")
-    assert "遗忘门" in zh.layout.title.text and "单元" in zh.data[0].hovertemplate
+    assert "遗忘门" in zh.layout.title.text and "神经元" in zh.data[0].hovertemplate     # a unit is 神经元
     assert not zh.layout.shapes
     assert '"bdata"' in pio.to_json(fig) and '"z":[' not in pio.to_json(fig)
 

@@ -105,7 +105,8 @@ def test_share_and_influence(results, lang):
     assert fig.data[0].y[0] == pytest.approx(1.0) and fig.data[0].x[0] == 0
     _check_translated(fig, lang)
     fig = F.share_chart({k: r["influence"] for k, r in results.items()}, lang)
-    assert len(fig.data) == 3
+    assert len(fig.data) == 4                            # three cells and the no-fading line 1/(d+1)
+    assert fig.data[-1].y[4] == pytest.approx(1 / 5)
     heat = F.influence_heatmap(results["rnn"]["influence"]["matrix"], TOKENS, lang)
     z = np.array(heat.data[0].z, dtype=float)
     assert np.isnan(z[0, 1]) and z[1, 0] > 0            # only s ≤ t is drawn

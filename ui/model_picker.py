@@ -156,9 +156,11 @@ def _describe(choice: Choice, model, tr, box, lang):
             box.info(tr("model.upload_none"))
     elif choice.source == "preset":
         info = model_source.preset_info()[choice.preset]
+        if info.get("note"):
+            box.caption(tr("preset.note", note=info["note"][lang]))
         box.caption(tr("preset.look", look=info["look"][lang]))
         if info.get("metric") == "accuracy":
-            box.caption(tr("preset.accuracy", acc=info["accuracy"], chance=info["chance"], secs=info["train_seconds"]))
+            box.caption(preset_accuracy(info, lang))
     elif choice.source == "trained":
         tm = choice.trained
         box.caption(tr("trained.title", task=tr(f"task.{tm['task']}"), cell=tm["cell"].upper(),
@@ -167,6 +169,18 @@ def _describe(choice: Choice, model, tr, box, lang):
         d = model.describe()
         box.caption(tr("model.describe", cell=d["cell"].upper(), hidden=d["hidden_size"], layers=d["num_layers"],
                        inputs=d["input_size"], params=f"{d['params']:,}"))
+
+
+def preset_accuracy(info: dict, lang: str) -> str:
+    """A trained example's accuracy as the sidebar says it: a language model's is on its own training
+    text (said so), followed by its accuracy on a text it never saw when the manifest has one."""
+    params = dict(acc=info["accuracy"], chance=info["chance"], secs=info["train_seconds"])
+    if info.get("task") != "charlm":
+        return t("preset.accuracy", lang, **params)
+    text = t("preset.accuracy_text", lang, **params)
+    if info.get("heldout_accuracy") is not None:
+        text += " " + t("preset.heldout", lang, acc=info["heldout_accuracy"])
+    return text
 
 
 def _apply_example(view: View, choice: Choice, model) -> View:

@@ -135,7 +135,11 @@ def share_chart(influence, lang):
         fig.add_scatter(x=d, y=fi["share"], name=CELL_NAMES[kind], mode="lines+markers",
                         line=dict(color=CELL_COLORS[kind], width=2), marker=dict(size=5))
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
-    fig.update_layout(showlegend=len(many) > 1)
+    longest = max(len(fi["share"]) for fi in many.values())
+    d = np.arange(longest)           # the share every input would get if none faded: 1/(d+1)
+    fig.add_scatter(x=d, y=1.0 / (d + 1), name=t("tf.share_even", lang), mode="lines",
+                    line=dict(color="#999", width=1.5, dash="dash"))
+    fig.update_layout(showlegend=True)
     return _layout(fig, t("tf.share_title", lang), t("tf.distance", lang), t("tf.share_y", lang))
 
 

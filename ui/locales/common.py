@@ -65,7 +65,7 @@ ZH = {
     "common.language": "语言 / Language",
     "common.footer": "所有计算都在服务器上用 NumPy 完成；每张图都可以从它的工具栏保存为 PNG。",
     "nav.home": "首页",
-    "nav.explorer": "序列探索",
+    "nav.explorer": "序列探索器",
     "model.header": "模型",
     "model.source": "权重来源",
     "model.source.generated": "随机权重（由种子决定）",
@@ -74,8 +74,8 @@ ZH = {
     "model.preset": "哪一个示例",
     "model.cell": "单元类型",
     "model.cell_help": "LSTM：两个状态（c 和 h）、三个门。GRU：一个状态、两个门。RNN：一个状态、没有门。",
-    "model.hidden": "隐藏层大小 H",
-    "model.hidden_help": "状态中有多少个单元（1–512）。每个单元对应每张热力图中的一行。",
+    "model.hidden": "隐藏维度 H",
+    "model.hidden_help": "状态中有多少个神经元（1–512）。热力图中的每一行就是一个神经元。",
     "model.layers": "层数",
     "model.seed": "随机种子",
     "model.seed_help": "同一个种子总是得到同样的随机权重，所以分享出去的链接显示的数值也相同。",
@@ -93,10 +93,10 @@ ZH = {
     "model.upload_using": "正在使用“{name}”中的权重。",
     "model.upload_none": "还没有权重文件：在读到文件之前，继续使用下面设置的随机权重。",
     "model.describe": "{cell}，H = {hidden}，{layers} 层，输入维度 {inputs}，共 {params} 个参数。",
-    "model.too_big": "这需要 T × H × 层数 = {steps} × {hidden} × {layers} = {work} 个数值（每种量），"
-                     "超过了本应用的上限（{limit}）。请缩短序列，或减少单元数、层数。",
-    "model.too_many_params": "每步 {inputs} 个输入、H = {hidden}、{layers} 层时，模型会有 {params} 个权重，"
-                             "超过了本应用的上限（{limit}）。请使用更短的向量，或减少单元数、层数。",
+    "model.too_big": "这需要 T × H × 层数 = {steps} × {hidden} × {layers} = {work} 个数值（每种量），超过了本应用"
+                     "的上限（{limit}）。请缩短序列，或减少神经元数、层数。",
+    "model.too_many_params": "每步 {inputs} 个输入、H = {hidden}、{layers} 层时，模型会有 {params} 个权重，超过了"
+                             "本应用的上限（{limit}）。请使用更短的向量，或减少神经元数、层数。",
     "state.intro": "链接中的部分设置无法使用，已改用默认值：",
     "state.dismiss": "知道了",
     "state.malformed": "“{name}={value}”不是数字；改用 {default}。",
@@ -104,7 +104,7 @@ ZH = {
     "state.bad_choice": "“{name}={value}”不在可选值 {choices} 之中；改用 {default}。",
     "state.seq_cut": "链接中的序列超过 {limit} 个字符，已被截断。",
     "state.step_moved": "共 {steps} 步的序列中没有第 {value} 步；显示第 {used} 步。",
-    "state.unit_moved": "这一层只有 {units} 个单元，没有单元 {value}；显示单元 {used}。",
+    "state.unit_moved": "这一层只有 {units} 个神经元，没有神经元 {value}；显示神经元 {used}。",
     "state.enc_unavailable": "编码方式“{value}”不适用于这个模型；改用“{used}”。",
     "seq.fixed": "**序列**（按{mode}读）：`{text}`",
     "upload.button": "上传",

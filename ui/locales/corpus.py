@@ -40,9 +40,14 @@ EN = {
 
 ZH = {
     "nav.corpus": "语料",
-    "corpus.title": "语料：一个单元在做什么？",
-    "corpus.intro": "让侧边栏的模型读完一整段文本（最多 {limit_mb} MB），再看它的单元对什么有反应：**（1）** 某个单元最活跃的 20 处，每处按该单元着色（红高蓝低）；**（2）** 一个模式：在你的序列的一段上保持开启的单元，以及语料中同样这些单元在同样多步上开启的地方；**（3）** 状态本身，导出为 .npz。每个会话只保留一层的 h，以 float16 存储：最多 {values} 个数值（{mib} MiB，步数 × 单元数）；更大的语料会被拒绝。",
-    "corpus.generated": "侧边栏当前是随机权重：它把每个词元读作本应用固定的 16 个随机数。上传你的模型（或选一个训练好的示例），才能看到单元学到了什么。",
+    "corpus.title": "语料：一个神经元在做什么？",
+    "corpus.intro": "让侧边栏的模型读完一整段文本（最多 {limit_mb} MB），再看它的神经元对什么有反应：**（1）** 某"
+                    "个神经元最活跃的 20 处，每处按该神经元着色（红高蓝低）；**（2）** 一个模式：在你的序列的一段"
+                    "上保持开启的神经元，以及语料中同样这些神经元在同样多步上开启的地方；**（3）** 状态本身，导出"
+                    "为 .npz。每个会话只保留一层的 h，以 float16 存储：最多 {values} 个数值（{mib} MiB，步数 × 神"
+                    "经元数）；更大的语料会被拒绝。",
+    "corpus.generated": "侧边栏当前是随机权重：它把每个词元读作本应用固定的 16 个随机数。上传你的模型（或选一个训"
+                        "练好的示例），才能看到神经元学到了什么。",
     "corpus.bidirectional": "双向：每一行单独读入（← 方向需要先读到一行的末尾）",
     "corpus.paste": "粘贴语料",
     "corpus.upload": "……或上传文本文件（UTF-8）",
@@ -57,20 +62,24 @@ ZH = {
     "corpus.empty": "语料是空的。",
     "corpus.none": "粘贴或上传一段文本，然后让模型读一遍。",
     "corpus.stale": "下面的状态来自之前的一次运行（别的文本、模型或层）；请重新运行以更新。",
-    "corpus.done": "已读 {steps} 步；保留了第 {layer} 层 {units} 个单元的 h（{mb} MB）。",
+    "corpus.done": "已读 {steps} 步；保留了第 {layer} 层 {units} 个神经元的 h（{mb} MB）。",
     "corpus.unknown": "语料中有 {n} 个词元不在词表里，已按未知词元读入：{tokens}",
     "corpus.pieces": "有 {n} 行超过 {chunk} 步，按每段 {chunk} 步分段读入。",
-    "corpus.top.title": "（1）一个单元在哪里最活跃？",
-    "corpus.unit": "单元（{label}）",
-    "corpus.top.help": "单元 {unit} 最高的 {k} 处，每处连同前文一起显示，每个词元按该单元的 h 着色（红为高，白为 0，蓝为低）；峰值处加框。把鼠标移到词元上可看步数和数值。",
-    "corpus.search.title": "（2）同样的单元还在哪里开启？",
-    "corpus.search.help": "输入一个序列，选出其中一段步数和一个阈值：在整段上 h 都高于阈值的单元构成模式。语料中同样长度的各段按其开启的单元与模式的吻合程度排序（共有的 ÷ 任一方开启的）。",
+    "corpus.top.title": "（1）一个神经元在哪里最活跃？",
+    "corpus.unit": "神经元（{label}）",
+    "corpus.top.help": "神经元 {unit} 最高的 {k} 处，每处连同前文一起显示，每个词元按该神经元的 h 着色（红为高，白"
+                       "为 0，蓝为低）；峰值处加框。把鼠标移到词元上可看步数和数值。",
+    "corpus.search.title": "（2）同样的神经元还在哪里开启？",
+    "corpus.search.help": "输入一个序列，选出其中一段步数和一个阈值：在整段上 h 都高于阈值的神经元构成模式。语料中"
+                          "同样长度的各段按其开启的神经元与模式的吻合程度排序（共有的 ÷ 任一方开启的）。",
     "corpus.span": "你的序列中的步",
-    "corpus.threshold": "阈值：高于它的单元算开启",
-    "corpus.search.on": "在“{span}”上：**{n} 个单元开启**：{units}",
-    "corpus.search.none": "语料中没有哪一段让这些单元始终开启。",
-    "corpus.search.legend": "每行依次为：吻合度（共有 ÷ 全部），模式中开启的单元数 / 模式的单元数，+ 不在模式中却开启的单元数，以及位置。按单元 {unit} 着色；吻合的一段加框。",
+    "corpus.threshold": "阈值：高于它的神经元算开启",
+    "corpus.search.on": "在“{span}”上：**{n} 个神经元开启**：{units}",
+    "corpus.search.none": "语料中没有哪一段让这些神经元始终开启。",
+    "corpus.search.legend": "每行依次为：吻合度（共有 ÷ 全部），模式中开启的神经元数 / 模式的神经元数，+ 不在模式"
+                            "中却开启的神经元数，以及位置。按神经元 {unit} 着色；吻合的一段加框。",
     "corpus.export": "（3）状态",
     "corpus.export_npz": "下载语料的状态（.npz）",
-    "corpus.export_help": "states（步数 × 单元数，float16）、ids（模型的词元编号）、starts（每行的起点）、layer、vocab。用 numpy.load 读取。",
+    "corpus.export_help": "states（步数 × 神经元数，float16）、ids（模型的词元编号）、starts（每行的起点）、layer"
+                          "、vocab。用 numpy.load 读取。",
 }

@@ -18,16 +18,16 @@ EN = {
     "home.tagline": "Type a sentence and watch a recurrent network read it, one step at a time.",
     "home.try": "Try it here",
     "home.input": "Your sentence",
-    "home.result": "The hidden state h of a small random LSTM while it reads your sentence "
-                   "(one row per unit, one column per character):",
+    "home.result": "The hidden state h of a small random LSTM while it reads your sentence (one row per unit, one "
+                   "column per step):",
     "home.open_explorer": "Open this sentence in the sequence explorer",
     "home.pages": "What each page shows",
     "home.page.explorer": "Heatmaps of every gate and state over time, a step-by-step player, the cell at any step "
                           "with its arithmetic, and tokens coloured by a unit.",
-    "home.page.rnn": "The plain recurrent cell, unrolled over your sequence: how each new h mixes the input with "
-                     "the past, and how quickly the first token fades.",
-    "home.page.lstm_cell": "One LSTM step in full: the four values from [x, h], the three stages with live numbers, "
-                           "and small cells you set by hand.",
+    "home.page.rnn": "The plain recurrent cell, unrolled over your sequence: how each new h mixes the input with t"
+                     "he past, and how much the first token still moves the state later on.",
+    "home.page.lstm_cell": "One LSTM step in full: the four values from [x^t, h^(t−1)], the three stages (forget, "
+                           "select and memorize, output) with live numbers, and small cells you set by hand.",
     "home.page.memory": "RNN, LSTM and GRU on the same input: gradients through time, forget-gate products, and "
                         "how far back each one can recall.",
     "home.page.gru": "The GRU's equations, its parameter count next to the LSTM's, and the same views.",
@@ -39,11 +39,12 @@ EN = {
                        "a time-lapse of its gates, then open the model in the explorer.",
     "home.page.glossary": "Every term with its symbol, in English and Chinese side by side, and the names PyTorch "
                           "and Keras give the same weights.",
-    "home.facts": "**The idea in four lines.** A plain RNN carries one state h from step to step. "
-                  "An LSTM carries two: the cell state c, which changes slowly, and the hidden state h, which can "
-                  "change a lot. Three gates decide what of c to forget ($z^f$), how much of the new candidate z to "
-                  "write ($z^i$), and how much of tanh(c) to show as h ($z^o$): "
-                  "$c^t = z^f \\odot c^{t-1} + z^i \\odot z$ and $h^t = z^o \\odot \\tanh(c^t)$.",
+    "home.facts": "**The idea in four lines.** A plain RNN carries one state h from step to step. An LSTM carries "
+                  "two: the cell state c, built to change slowly (usually the old c plus something), and the hidde"
+                  "n state h, which may change a lot from step to step. Three gates decide what of c to forget ($z"
+                  "^f$), how much of the new candidate z to write ($z^i$), and how much of tanh(c) to show as h ($"
+                  "z^o$): $c^t = z^f \\odot c^{t-1} + z^i \\odot z$ and $h^t = z^o \\odot \\tanh(c^t)$, where $\\o"
+                  "dot$ multiplies element by element.",
     # explorer page
     "explorer.title": "Sequence explorer",
     "explorer.intro": "Type a sequence below: every character (or word, or number) is one time step. The heatmaps "
@@ -134,13 +135,15 @@ ZH = {
     "home.tagline": "输入一句话，看循环神经网络如何一步一步地读它。",
     "home.try": "在这里试试",
     "home.input": "你的句子",
-    "home.result": "一个随机初始化的小 LSTM 读你这句话时的隐藏状态 h（每行一个单元，每列一个字符）：",
-    "home.open_explorer": "在序列探索页中打开这句话",
+    "home.result": "一个随机初始化的小 LSTM 读你这句话时的隐藏状态 h（每行一个神经元，每列一步）：",
+    "home.open_explorer": "在序列探索器中打开这句话",
     "home.pages": "各页面的内容",
-    "home.page.explorer": "每个门和状态随时间变化的热力图、逐步播放、任意一步的单元内部及其算式，"
-                          "以及按某个单元着色的词元。",
-    "home.page.rnn": "普通循环单元在你的序列上展开：每个新的 h 如何把输入和过去混在一起，第一个词元又消失得多快。",
-    "home.page.lstm_cell": "完整的一步 LSTM：由 [x, h] 算出的四个值、带实时数值的三个阶段，以及可以手动设置的小单元。",
+    "home.page.explorer": "每个门和状态随时间变化的热力图、逐步播放、任意一步的单元内部及其算式，以及按某个神经元"
+                          "着色的词元。",
+    "home.page.rnn": "普通循环单元在你的序列上展开：每个新的 h 如何把输入和过去混在一起，第一个词元在后面的步里还"
+                     "能推动状态多少。",
+    "home.page.lstm_cell": "完整的一步 LSTM：由 [x^t, h^(t−1)] 算出的四个值、带实时数值的三个阶段（忘记阶段、选择"
+                           "记忆阶段、输出阶段），以及可以手动设置的小单元。",
     "home.page.memory": "RNN、LSTM 和 GRU 读同一个输入：梯度随时间的变化、遗忘门的连乘，以及各自能记住多远。",
     "home.page.gru": "GRU 的公式、它与 LSTM 的参数量对比，以及同样的几种视图。",
     "home.page.gates": "在你的序列上，每个门有多少时候几乎关闭、多少时候完全打开。",
@@ -149,37 +152,40 @@ ZH = {
     "home.page.train": "就在这里，用玩具任务训练一个小的 RNN、GRU 或 LSTM：看损失下降，拖动门的延时回放，"
                        "再把模型放到序列探索器里细看。",
     "home.page.glossary": "所有术语及其符号，中英文并列；还有 PyTorch 和 Keras 对同一组权重的叫法。",
-    "home.facts": "**四句话讲清思路。** 普通 RNN 在步与步之间只传递一个状态 h。"
-                  "LSTM 传递两个：变化缓慢的细胞状态 c，和可能变化很大的隐藏状态 h。"
-                  "三个门分别决定：忘掉 c 中的哪些（$z^f$）、把新的候选值 z 写入多少（$z^i$）、"
-                  "把 tanh(c) 的多少作为 h 输出（$z^o$）："
-                  "$c^t = z^f \\odot c^{t-1} + z^i \\odot z$，$h^t = z^o \\odot \\tanh(c^t)$。",
-    "explorer.title": "序列探索",
-    "explorer.intro": "在下面输入一个序列：每个字符（或词、数字）就是一个时间步。"
-                      "热力图显示网络的每个单元在每一步存着什么；逐步前进，就能跟着它看。",
+    "home.facts": "**四句话讲清思路。** 普通 RNN 在步与步之间只传递一个状态 h。LSTM 传递两个：按设计变化缓慢的细胞"
+                  "状态 c（通常是旧的 c 再加上一点新东西），和每步之间可能变化很大的隐藏状态 h。三个门分别决定：忘"
+                  "掉 c 中的哪些（$z^f$）、把新的候选值 z 写入多少（$z^i$）、把 tanh(c) 的多少作为 h 输出（$z^o$）"
+                  "：$c^t = z^f \\odot c^{t-1} + z^i \\odot z$，$h^t = z^o \\odot \\tanh(c^t)$，其中 $\\odot$ 表示"
+                  "逐元素相乘。",
+    "explorer.title": "序列探索器",
+    "explorer.intro": "在下面输入一个序列：每个字符（或词、数字）就是一个时间步。热力图显示网络的每个神经元在每一"
+                      "步存着什么；逐步前进，就能跟着它看。",
     "explorer.howto.title": "第一次来？这一页怎么看",
-    "explorer.howto.lstm": (
-        "1. **输入**一句话（或选一个例子）——每个字符、词或数字就是一个时间步。\n"
-        "2. 用按钮或滑块**逐步**前进，或者按**播放**。被标出的那一列就是当前步。\n"
-        "3. 每张**热力图**是 LSTM 的一种量：每行一个单元，每列一步。"
-        "$z^f$ 决定旧的细胞状态 c 保留多少，$z^i$ 决定候选值 z 写入多少，$z^o$ 决定 tanh(c) 有多少作为 h 输出。\n"
-        "4. 下方的**单元图**用真实数值重现某一步、某一个单元的计算；**词元**按这个单元的值着色——"
-        "点击一个词元就跳到那一步。\n\n" + _HOWTO_COLOURS_ZH),
-    "explorer.howto.gru": (
-        "1. **输入**一句话（或选一个例子）——每个字符、词或数字就是一个时间步。\n"
-        "2. 用按钮或滑块**逐步**前进，或者按**播放**。\n"
-        "3. 每张**热力图**是 GRU 的一种量：每行一个单元，每列一步。"
-        "重置门 r 决定旧的 h 有多少进入候选值 ñ；更新门 u 决定保留多少旧的 h、而不是换成候选值。"
-        "GRU 没有单独的细胞状态。\n"
-        "4. 下方用真实数值重现某一步、某一个单元的计算，词元按这个单元的值着色——点击词元即可跳到那一步。\n\n"
-        + _HOWTO_COLOURS_ZH),
-    "explorer.howto.rnn": (
-        "1. **输入**一句话（或选一个例子）——每个字符、词或数字就是一个时间步。\n"
-        "2. 用按钮或滑块**逐步**前进，或者按**播放**。\n"
-        "3. 普通 RNN 没有门：热力图只显示它唯一的状态 h，每行一个单元，每列一步。"
-        "每个新的 h 都是输入 x 和上一步的 h 经过一次 tanh 混合而成。\n"
-        "4. 下方用真实数值重现某一步、某一个单元的计算，词元按这个单元的值着色——点击词元即可跳到那一步。\n\n"
-        + _HOWTO_COLOURS_ZH),
+    "explorer.howto.lstm": "1. **输入**一句话（或选一个例子）——每个字符、词或数字就是一个时间步。\n2. 用按钮或滑块"
+                           "**逐步**前进，或者按**播放**。被标出的那一列就是当前步。\n3. 每张**热力图**是 LSTM 的"
+                           "一种量：每行一个神经元，每列一步。$z^f$ 决定旧的细胞状态 c 保留多少，$z^i$ 决定候选值 "
+                           "z 写入多少，$z^o$ 决定 tanh(c) 有多少作为 h 输出。\n4. 下方的**单元结构图**用真实数值"
+                           "重现某一步、某一个神经元的计算；**词元**按这个神经元的值着色——点击一个词元就跳到那一步"
+                           "。\n\n**颜色。** 门（$z^f$、$z^i$、$z^o$，以及 GRU 的 r、u）取值从 0（关闭，深紫色）到"
+                           " 1（打开，黄色）。候选值 z、tanh(c) 和 h 取值从 −1（蓝）经过 0（白）到 +1（红）。细胞"
+                           "状态 c 没有固定的上下界，所以它的色标以 0 为中心对称。把鼠标停在任意一个方格上，就能看"
+                           "到对应的词元、步数、单元和精确数值。",
+    "explorer.howto.gru": "1. **输入**一句话（或选一个例子）——每个字符、词或数字就是一个时间步。\n2. 用按钮或滑块*"
+                          "*逐步**前进，或者按**播放**。\n3. 每张**热力图**是 GRU 的一种量：每行一个神经元，每列一"
+                          "步。重置门 r 决定旧的 h 有多少进入候选值 ñ；更新门 u 决定保留多少旧的 h、而不是换成候选"
+                          "值。GRU 没有单独的细胞状态。\n4. 下方用真实数值重现某一步、某一个神经元的计算，词元按这"
+                          "个神经元的值着色——点击词元即可跳到那一步。\n\n**颜色。** 门（$z^f$、$z^i$、$z^o$，以及 "
+                          "GRU 的 r、u）取值从 0（关闭，深紫色）到 1（打开，黄色）。候选值 z、tanh(c) 和 h 取值从 "
+                          "−1（蓝）经过 0（白）到 +1（红）。细胞状态 c 没有固定的上下界，所以它的色标以 0 为中心对"
+                          "称。把鼠标停在任意一个方格上，就能看到对应的词元、步数、单元和精确数值。",
+    "explorer.howto.rnn": "1. **输入**一句话（或选一个例子）——每个字符、词或数字就是一个时间步。\n2. 用按钮或滑块*"
+                          "*逐步**前进，或者按**播放**。\n3. 普通 RNN 没有门：热力图只显示它唯一的状态 h，每行一个"
+                          "神经元，每列一步。每个新的 h 都是输入 x 和上一步的 h 经过一次 tanh 混合而成。\n4. 下方"
+                          "用真实数值重现某一步、某一个神经元的计算，词元按这个神经元的值着色——点击词元即可跳到那"
+                          "一步。\n\n**颜色。** 门（$z^f$、$z^i$、$z^o$，以及 GRU 的 r、u）取值从 0（关闭，深紫色"
+                          "）到 1（打开，黄色）。候选值 z、tanh(c) 和 h 取值从 −1（蓝）经过 0（白）到 +1（红）。细"
+                          "胞状态 c 没有固定的上下界，所以它的色标以 0 为中心对称。把鼠标停在任意一个方格上，就能"
+                          "看到对应的词元、步数、单元和精确数值。",
     "explorer.seq": "序列",
     "explorer.seq_help": "按字符：看到的每个字符就是一步（包括汉字、表情符号和带重音的字母）。"
                          "按词：两个空格之间的就是一个词，中英文都一样（不加空格的中文按字读，一字一步）。"
@@ -206,12 +212,12 @@ ZH = {
     "explorer.enc_note.numbers": "输入方式：按输入的数字原样使用，每步 {dim} 个数。",
     "explorer.layer": "层",
     "explorer.layer_n": "第 {n} 层",
-    "explorer.unit": "单元（0 = 第一行）",
-    "explorer.unit_help": "单元图中显示的单元，也用来给词元着色。",
-    "explorer.topk": "只看最有代表性的单元",
-    "explorer.topk_help": "单元很多时热力图会很拥挤：只显示随时间变化最大、或最活跃（平均 |值| 最大）的 k 个单元。"
-                          "当前选中的单元总会保留。",
-    "explorer.topk_k": "单元个数 k",
+    "explorer.unit": "神经元（0 = 第一行）",
+    "explorer.unit_help": "单元结构图中显示的神经元，也用来给词元着色。",
+    "explorer.topk": "只看最有代表性的神经元",
+    "explorer.topk_help": "神经元很多时热力图会很拥挤：只显示随时间变化最大、或最活跃（平均 |值| 最大）的 k 个神经"
+                          "元。当前选中的神经元总会保留。",
+    "explorer.topk_k": "神经元个数 k",
     "explorer.topk_by": "挑选依据",
     "explorer.topk_by.variation": "随时间的变化",
     "explorer.topk_by.activity": "活跃程度",
@@ -230,6 +236,6 @@ ZH = {
     "explorer.export_npz": "轨迹（.npz）",
     "explorer.export_csv": "轨迹（.csv）",
     "explorer.export_csv_too_big": "这条轨迹有 {rows} 个数值，超过了 .csv 在这里的上限 {limit}；请改为下载 .npz。",
-    "explorer.export_help": "包含每一层的每个数值。.csv 每行一个数值：层、步（从 1 开始）、词元、单元、量、值。"
+    "explorer.export_help": "包含每一层的每个数值。.csv 每行一个数值：层、步（从 1 开始）、词元、神经元、量、值。"
                             "图表可以从工具栏（相机图标）保存为 PNG。",
 }

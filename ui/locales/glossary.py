@@ -162,7 +162,7 @@ ZH = {
     "gl.hidden_size.term": "隐藏维度",
     "gl.hidden_size.def": "H，状态中神经元的个数。",
     "gl.layer.term": "层",
-    "gl.layer.def": "单元可以叠起来：同一步里，第 1 层的 h 就是第 2 层的输入 x。",
+    "gl.layer.def": "循环层可以叠起来：同一步里，第 1 层的 h 就是第 2 层的输入 x。",
     "gl.step.term": "时间步",
     "gl.step.def": "序列中的一个位置，各页从 1 开始数。步数写在右上角：$h^t$、$c^{t-1}$。",
     "gl.token.term": "词元",

@@ -59,10 +59,13 @@ EN = {
     "train.ended.stopped": "Stopped by you after {step} steps; the model keeps what it learned.",
     "train.ended.target": "Stopped at step {step} because it reached the target: accuracy on {n} held-out "
                           "sequences is at least {target:.0%}.",
-    "train.result": "Held-out accuracy **{acc:.1%}** (chance **{chance:.1%}**), loss {loss:.4f}, "
-                    "on sequences the model never saw.",
-    "train.result_linear": "Held-out accuracy **{acc:.1%}** (answers within ±{tol} of the true sum; a constant "
-                           "guess gets **{chance:.1%}**), mean squared error {loss:.4f}.",
+    "train.result": "Accuracy **{acc:.1%}** (chance **{chance:.1%}**), loss {loss:.4f}, on {n} test sequences the "
+                    "task draws with a seed of their own (a small task can repeat a sequence it also trained on).",
+    "train.result_linear": "Accuracy **{acc:.1%}** on {n} test sequences (answers within ±{tol} of the true sum; a"
+                           " constant guess gets **{chance:.1%}**), mean squared error {loss:.4f}.",
+    "train.result_text": "Next-character accuracy **{acc:.1%}** (chance **{chance:.1%}**), loss {loss:.4f}, on {n}"
+                         " windows of the text it trained on: this measures how well it learned that text, not how"
+                         " it does on text it never saw.",
     "train.unit": "Interpretable unit: **unit {unit}**'s {value} follows *{latent}* with correlation r = {r:+.2f}.",
     "train.unit_none": "No unit follows a known variable for this task.",
     "train.unit_weak": "No unit clearly follows *{latent}* yet: the closest is **unit {unit}**'s {value}, with "
@@ -82,7 +85,11 @@ EN = {
     "trained.source": "Trained in this session",
     "trained.title": "{task} · {cell} · H={hidden} · {steps} steps",
     "preset.look": "What to look at: {look}",
+    "preset.note": "The task: {note}",
     "preset.accuracy": "Accuracy {acc:.1%} (chance {chance:.1%}), trained in {secs:.0f} s.",
+    "preset.accuracy_text": "Accuracy {acc:.1%} on its training text (chance {chance:.1%}), trained in {secs:.0f} "
+                            "s.",
+    "preset.heldout": "On a text it never saw: {acc:.1%}.",
     "preset.unknown": "The link asked for a preset named “{value}”, which does not exist; choices: {choices}.",
     **{f"task.{k}": v for k, v in _TASKS_EN.items()},
     **{f"train.param.{k}": v for k, v in _PARAM_EN.items()},
@@ -97,7 +104,7 @@ ZH = {
                    "再把模型放到序列探索器里细看。",
     "train.task": "任务",
     "train.cell": "单元类型",
-    "train.hidden": "隐藏层大小 H",
+    "train.hidden": "隐藏维度 H",
     "train.lr": "学习率（Adam）",
     "train.steps": "训练步数",
     "train.steps_help": "一步 = 一批 {batch} 条序列。每 {every} 步检查一次：在 {n} 条留出序列上的准确率"
@@ -112,7 +119,7 @@ ZH = {
     "train.step": "训练步",
     "train.loss": "损失",
     "train.accuracy": "准确率",
-    "train.chance": "随机水平",
+    "train.chance": "随机猜",
     "train.no_run": "本次会话还没有训练过。请在上面选好设置，然后按 **训练**。",
     "train.bad_settings": "这些设置无法训练",
     "train.limit_page": "在本页面上 {name} 最多为 {hi}（更长的训练请用命令行）；收到的是 {value}",
@@ -120,13 +127,17 @@ ZH = {
     "train.ended.time": "到达 {cap} 秒的时间上限，在第 {step} 步停下。",
     "train.ended.stopped": "你在第 {step} 步停止了训练；模型保留已学到的内容。",
     "train.ended.target": "在第 {step} 步停下，因为已达到目标：在 {n} 条留出序列上的准确率不低于 {target:.0%}。",
-    "train.result": "在模型从未见过的序列上：准确率 **{acc:.1%}**（随机水平 **{chance:.1%}**），损失 {loss:.4f}。",
-    "train.result_linear": "在模型从未见过的序列上：准确率 **{acc:.1%}**（答案与真实和相差不超过 ±{tol}；"
-                           "始终猜同一个数只能得到 **{chance:.1%}**），均方误差 {loss:.4f}。",
-    "train.unit": "可解释的单元：**单元 {unit}** 的 {value} 跟随“{latent}”变化，相关系数 r = {r:+.2f}。",
-    "train.unit_none": "这个任务没有哪个单元跟随已知的变量。",
-    "train.unit_weak": "还没有哪个单元明显跟随“{latent}”：最接近的是 **单元 {unit}** 的 {value}，相关系数只有 "
-                       "r = {r:+.2f}。网络可能把答案分散在几个单元里；请看下面的延时回放。",
+    "train.result": "准确率 **{acc:.1%}**（随机猜 **{chance:.1%}**），损失 {loss:.4f}；测试用的是任务以单独的随机"
+                    "种子抽出的 {n} 条序列（小任务里可能有与训练时相同的序列）。",
+    "train.result_linear": "在 {n} 条测试序列上的准确率 **{acc:.1%}**（答案与真实和相差不超过 ±{tol}；始终猜同一个"
+                           "数只能得到 **{chance:.1%}**），均方误差 {loss:.4f}。",
+    "train.result_text": "预测下一个字符的准确率 **{acc:.1%}**（随机猜 **{chance:.1%}**），损失 {loss:.4f}；测的是"
+                         "它训练所用文本中的 {n} 个窗口：这说明它把这段文本学得多好，而不是它在没见过的文本上表现"
+                         "如何。",
+    "train.unit": "可解释的神经元：**神经元 {unit}** 的 {value} 跟随“{latent}”变化，相关系数 r = {r:+.2f}。",
+    "train.unit_none": "这个任务没有哪个神经元跟随已知的变量。",
+    "train.unit_weak": "还没有哪个神经元明显跟随“{latent}”：最接近的是 **神经元 {unit}** 的 {value}，相关系数只有 "
+                       "r = {r:+.2f}。网络可能把答案分散在几个神经元里；请看下面的延时回放。",
     "train.open": "在序列探索器中打开",
     "train.download": "下载权重（.npz）",
     "train.timelapse": "延时回放：同一条探测序列上的门",
@@ -141,7 +152,10 @@ ZH = {
     "trained.source": "本次会话中训练的模型",
     "trained.title": "{task} · {cell} · H={hidden} · {steps} 步",
     "preset.look": "看点：{look}",
-    "preset.accuracy": "准确率 {acc:.1%}（随机水平 {chance:.1%}），训练用时 {secs:.0f} 秒。",
+    "preset.note": "任务：{note}",
+    "preset.accuracy": "准确率 {acc:.1%}（随机猜 {chance:.1%}），训练用时 {secs:.0f} 秒。",
+    "preset.accuracy_text": "在它的训练文本上准确率 {acc:.1%}（随机猜 {chance:.1%}），训练用时 {secs:.0f} 秒。",
+    "preset.heldout": "在它没见过的文本上：{acc:.1%}。",
     "preset.unknown": "链接要求的预设“{value}”不存在；可选：{choices}。",
     **{f"task.{k}": v for k, v in _TASKS_ZH.items()},
     **{f"train.param.{k}": v for k, v in _PARAM_ZH.items()},
