@@ -9,26 +9,40 @@ import streamlit as st
 from lstm_core import WeightError
 from lstm_core.notation import TRACE_VALUES
 from ui import keys, model_source, practitioner_view, state
+from ui import predictions as P
+from ui import shown_model as SM
 from ui.app import setup
 from ui.errors import Problem
 from ui.figures import arithmetic as explain
 from ui.player.component import cached_data, player, position
 from ui.widgets import fit_widget, seed_widget, sequence_box
 
+# the explorer's own spacing: less room above the title, a smaller title (the player needs the height)
+COMPACT_CSS = """<style>
+[data-testid="stMainBlockContainer"] {padding-top: 2.6rem;}
+[data-testid="stMainBlockContainer"] h1 {font-size: 2rem; padding: 0.2rem 0;}
+@media (max-width: 768px) {[data-testid="stMainBlockContainer"] {padding-top: 4rem;}}
+</style>"""
+
 ctx = setup("explorer")
 tr, lang, view = ctx.tr, ctx.lang, ctx.view
 
-st.title(tr("explorer.title"))
-st.markdown(tr("explorer.intro"))
-if ctx.view.model.preset in model_source.preset_info():        # a shipped trained model: what to look at
-    st.info(tr("preset.look", look=model_source.preset_info()[ctx.view.model.preset]["look"][lang]), icon="🔎")
-with st.expander(tr("explorer.howto.title"), expanded=False):
+# One screen: at 1280 × 720 the player's controls, heatmaps and cell diagram show without scrolling the page,
+# so what comes before it is short: the intro and the how-to fold into one expander beside the title, the
+# notes on the input and the model go below the player.
+st.html(COMPACT_CSS)
+c_title, c_about = st.columns([3, 4], vertical_alignment="center")
+c_title.title(tr("explorer.title"))
+with c_about.expander(tr("explorer.howto.title"), expanded=False):
+    st.markdown(tr("explorer.intro"))
     st.markdown(tr(f"explorer.howto.{ctx.view.model.cell}"))
 practitioner_view.notice(ctx)          # an uploaded model without a vocabulary: said at the top, and how to give one
 
 
 # ------------------------------------------------------------------ input
-text, mode = sequence_box(view, lang, height=90, examples=True)
+text, mode = sequence_box(view, lang, height=68, examples=True, dense=True)
+if ctx.view.model.preset in model_source.preset_info():        # a shipped trained model: what to look at
+    st.caption("🔎 " + tr("preset.look", look=model_source.preset_info()[ctx.view.model.preset]["look"][lang]))
 
 # ------------------------------------------------------------------ forward pass (cached)
 error = None
@@ -41,6 +55,7 @@ except Problem as err:
 except (WeightError, ValueError) as err:
     error = tr("explorer.does_not_fit", reason=err)
 run = st.session_state.get(keys.GOOD_RUN)
+st.caption("🧠 " + SM.line_for(ctx, SM.Pick(view.model, "random" if ctx.model is None else "chosen"), ctx.model))
 if error:
     st.error(tr("explorer.bad_input", reason=state.md_escape(error)))
     if run is None:
@@ -50,17 +65,9 @@ if error:
 trace, tokens = run.trace, run.tokens
 T, H, L, cell = trace.steps, trace.hidden_size, trace.num_layers, trace.cell
 enc = run.encoded
-st.caption((practitioner_view.enc_note(enc, ctx.model, lang) or
-            tr(f"explorer.enc_note.{enc.encoding}", n=len(enc.vocab or ()), dim=enc.X.shape[1],
-               unknown=len(enc.unknown or ()))) + " " +
-           tr("model.describe", cell=cell.upper(), hidden=H, layers=L, inputs=run.model["input_size"],
-              params=f"{run.model['params']:,}"))
 
 if enc.encoding == "onehot_model":
     practitioner_view.vocab_panel(ctx.model, enc.unknown, lang)   # the model's vocabulary, unknown tokens marked
-practitioner_view.directions_note(trace, lang)
-if ctx.model is not None and ctx.model.meta.get("ignored"):
-    st.caption(tr("vocab.ignored", names=state.md_escape(", ".join(ctx.model.meta["ignored"][:12]))))
 
 fitted, problems = state.fit_step(view, T, H)
 for p in problems:
@@ -76,6 +83,7 @@ def value_label(name):
     return tr("explorer.value.candidate_gru" if (cell, name) == ("gru", "candidate") else f"explorer.value.{name}")
 
 
+player_box = st.container()       # the player goes here, above the controls that choose what it shows
 c_unit, c_top, c_by, c_layer = st.columns(4)
 layer_ix = L - 1
 if L > 1:
@@ -115,8 +123,22 @@ def player_moved():
 
 top, expected = model_source.predictions(ctx.model, run)
 data = cached_data(run, lang=lang, layer=layer_ix, predictions=top, expected=expected)
-player(data, key="player", t=ctx.view.t, unit=unit, rows=units, color_by=color_by, trace=trace,
-       on_change=player_moved, file_name="lstm-explorer.html")
+with player_box:
+    player(data, key="player", t=ctx.view.t, unit=unit, rows=units, color_by=color_by, trace=trace,
+           on_change=player_moved, file_name="lstm-explorer.html")
+
+# ------------------------------------------------------------------ what the model predicts at the step shown
+P.show_step(st, ctx.model, trace, tokens, min(max(ctx.view.t, 1), T) - 1, lang)   # reads the step in the URL
+
+# ------------------------------------------------------------------ about the input and the model (below the player)
+st.caption((practitioner_view.enc_note(enc, ctx.model, lang) or
+            tr(f"explorer.enc_note.{enc.encoding}", n=len(enc.vocab or ()), dim=enc.X.shape[1],
+               unknown=len(enc.unknown or ()))) + " " +
+           tr("model.describe", cell=cell.upper(), hidden=H, layers=L, inputs=run.model["input_size"],
+              params=f"{run.model['params']:,}"))
+practitioner_view.directions_note(trace, lang)
+if ctx.model is not None and ctx.model.meta.get("ignored"):
+    st.caption(tr("vocab.ignored", names=state.md_escape(", ".join(ctx.model.meta["ignored"][:12]))))
 
 # ------------------------------------------------------------------ export
 st.divider()

@@ -187,7 +187,7 @@ def setup(page_id: str) -> Context:
     lang = lang if lang in LANGS else view.lang
     hidden = set(view.hide)
     st.set_page_config(page_title=f"{t(me.title_key, lang)} · {t('app.title', lang)}", page_icon=me.icon,
-                       layout="wide", initial_sidebar_state="collapsed" if "sidebar" in hidden else "expanded")
+                       layout="wide", initial_sidebar_state="collapsed" if "sidebar" in hidden else "auto")
     lang = view.lang if "language" in hidden else _language(view)
     st.html(page_css(hidden, lang))
     if "nav" not in hidden:

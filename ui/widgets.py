@@ -66,9 +66,11 @@ def _use_example():
         st.session_state[keys.EXAMPLE] = None
 
 
-def sequence_box(view, lang, *, height=68, examples=False, compact=False):
+def sequence_box(view, lang, *, height=68, examples=False, compact=False, dense=False):
     """The sequence and how it is read → (text, mode). ``examples`` adds the sample picker and the
-    mode's help; ``compact`` is one line with the mode the view already has (the home page)."""
+    mode's help; ``compact`` is one line with the mode the view already has (the home page);
+    ``dense`` keeps it short (the explorer, where the player must fit on one screen): the mode's help
+    goes into the box's tooltip and the picker has no label above it."""
     tr = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
     mode0, seq0 = state.EXAMPLES[state.DEFAULT_EXAMPLE[lang]]
     seed_widget(keys.SEQ, view.seq or seq0)
@@ -80,13 +82,19 @@ def sequence_box(view, lang, *, height=68, examples=False, compact=False):
         return text, mode
     if compact:
         return st.text_input(tr("home.input"), key=keys.SEQ), st.session_state[keys.MODE]
-    left, right = st.columns([5, 2] if examples else [3, 1])
-    text = left.text_area(tr("explorer.seq"), key=keys.SEQ, height=height, help=tr("explorer.seq_help"))
+    left, right = st.columns(([2, 1] if dense else [5, 2]) if examples else [3, 1])
+    help_ = tr("explorer.seq_help")
+    if dense:
+        current = st.session_state.get(keys.MODE) if st.session_state.get(keys.MODE) in parsing.MODES else "chars"
+        help_ += "\n\n" + tr(f"explorer.mode_help.{current}", limit=parsing.MAX_TOKENS)
+    text = left.text_area(tr("explorer.seq"), key=keys.SEQ, height=height, help=help_)
     mode = right.radio(tr("explorer.mode"), parsing.MODES, key=keys.MODE, horizontal=examples,
                        format_func=lambda m: tr(f"explorer.mode.{m}"))
     if examples:
         right.selectbox(tr("explorer.examples"), range(len(state.EXAMPLES)), index=None, key=keys.EXAMPLE,
                         on_change=_use_example, placeholder=tr("explorer.examples_pick"),
+                        label_visibility="collapsed" if dense else "visible",
                         format_func=lambda i: f"{tr('explorer.mode.' + state.EXAMPLES[i][0])} · {state.EXAMPLES[i][1]}")
-        left.caption(tr(f"explorer.mode_help.{mode}", limit=parsing.MAX_TOKENS))
+        if not dense:
+            left.caption(tr(f"explorer.mode_help.{mode}", limit=parsing.MAX_TOKENS))
     return text, mode
