@@ -39,13 +39,14 @@ def _bar(done, total, loss, acc, secs, width=30):
 def _ending(reason, tr, final, target, task):
     """One line on why the run ended, for stderr."""
     where = f" at the full gap {task.gap}" if task.name in SHORTEST_GAP else ""
+    aim = f"{target:.1%}".replace(".0%", "%")                    # 99%, 99.5%
     acc = f"held-out accuracy{where} {final['accuracy']:.1%}"
     if reason == "target":
-        return f"stopped: {acc} reached the target {target:.0%} after {tr.steps} steps ({tr.seconds:.1f} s)"
+        return f"stopped: {acc} reached the target {aim} after {tr.steps} steps ({tr.seconds:.1f} s)"
     if reason == "time":
         return f"stopped at the time limit after {tr.steps} steps ({tr.seconds:.1f} s); {acc}"
-    aim = f", below the target {target:.0%}" if target and final["accuracy"] < target else ""
-    return f"ran all {tr.steps} steps ({tr.seconds:.1f} s); {acc}{aim}"
+    below = f", below the target {aim}" if target and final["accuracy"] < target else ""
+    return f"ran all {tr.steps} steps ({tr.seconds:.1f} s); {acc}{below}"
 
 
 def main(argv=None):

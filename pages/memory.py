@@ -74,24 +74,20 @@ if table:
 # ------------------------------------------------------------ recall vs gap
 st.subheader(tr("mem.recall"))
 st.markdown(tr("mem.recall_text"))
+sweep = TP.recall_sweep()          # precomputed over seeds (lstm_core/presets/recall_sweep.json)
+if sweep is not None:
+    st.plotly_chart(TF.recall_chart(sweep["results"], lang, chance=sweep["chance"]), key="mem_recall_sweep")
+    st.caption(TP.sweep_caption(sweep, lang))
+    st.markdown(TP.sweep_numbers(sweep, lang))
 pre = TP.recall_presets()
 if pre is not None:
     s = pre["settings"]
+    st.markdown(tr("mem.recall_trained"))
     st.plotly_chart(TF.recall_chart(pre["results"], lang, chance=pre["chance"]), key="mem_recall_presets")
     st.caption(tr("mem.recall_presets", hidden=s["hidden"], lo=s["trained_gaps"][0], hi=s["trained_gaps"][1],
                   n=s["n"], symbols=s["symbols"], chance=pre["chance"]))
-    st.markdown(tr("mem.recall_quick"))
-gaps, hidden, steps = TP.RECALL_GAPS, TP.RECALL_HIDDEN, TP.RECALL_STEPS
-if TP.recall_cached(gaps, hidden, steps, view.model.seed) or st.button(tr("mem.recall_run", n=3 * len(gaps))):
-    bar = st.progress(0.0)
-    out = TP.recall(gaps, hidden, steps, view.model.seed,
-                    progress=lambda d, n: bar.progress(d / n, tr("mem.recall_progress", done=d, total=n)))
-    bar.empty()
-    TP.mark_recall_done(gaps, hidden, steps, view.model.seed)
-    s = out["settings"]
-    st.plotly_chart(TF.recall_chart(out["results"], lang, chance=out["chance"]), key="mem_recall_quick")
-    st.caption(tr("mem.recall_settings", hidden=s["hidden"], steps=s["steps"], seed=s["seed"], symbols=s["symbols"],
-                  chance=out["chance"], fb=s["forget_bias"]) + " " + tr("mem.recall_note"))
+    for line in TP.below_chance_lines(pre, lang):
+        st.markdown(line)
 
 # ------------------------------------------------------------ interventions
 st.subheader(tr("mem.interv"))

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_core import analysis
+from lstm_core.training import experiments
 from ui import app
 from ui import teaching_pages as TP
 from ui.i18n import LANGS, t
@@ -168,15 +169,20 @@ def test_memory_page_interventions(kind):
     assert f"{eff['memory'][-1]:.3g}" in " ".join(m.value for m in at.markdown)
 
 
-def test_memory_page_recall_runs_on_request(monkeypatch):
-    monkeypatch.setattr(TP, "RECALL_GAPS", (2, 3))
-    monkeypatch.setattr(TP, "RECALL_STEPS", 5)
-    at = open_random("memory", lang="en", seq=SEQ, hidden=4, seed=11)
-    n_before = len(charts(at))
-    at.button[0].click().run()
-    assert_clean(at, "en")
-    assert len(charts(at)) == n_before + 1
-    assert any("5 training steps" in c.value for c in at.caption)
+@pytest.mark.parametrize("lang", LANGS)
+def test_memory_page_recall_is_measured_in_advance_with_its_spread(lang):
+    """No training on the page (one short run could contradict the lesson by noise): the shipped sweep over
+    seeds with its command, and the trained examples with the reason for any point below chance."""
+    at = open_page("memory", lang=lang, seq=SEQ, hidden=4)
+    assert_clean(at, lang)
+    shown = texts(at)
+    sweep = experiments.shipped_recall_sweep()
+    if sweep is not None:
+        assert TP.sweep_caption(sweep, lang) in shown and TP.sweep_numbers(sweep, lang) in shown
+        assert sweep["command"] in TP.sweep_caption(sweep, lang)
+    pre = experiments.recall_from_presets(gaps=TP.PRESET_GAPS, n=256)
+    if pre is not None:
+        assert all(line in shown for line in TP.below_chance_lines(pre, lang))
 
 
 # ------------------------------------------------------------------ GRU

@@ -136,3 +136,12 @@ def test_effect_and_recall_charts(lang):
     fig = F.recall_chart({"rnn": {"gaps": [2, 4], "accuracy": [0.5, 0.2]}}, lang, chance=0.25)
     assert list(fig.data[0].x) == [2, 4]
     _check_translated(fig, lang)
+
+
+def test_recall_chart_draws_the_spread_over_seeds():
+    fig = F.recall_chart({"lstm": {"gaps": [5, 50], "accuracy": [0.9, 0.5], "low": [0.8, 0.2], "high": [1.0, 0.6]},
+                          "rnn": {"gaps": [5, 50], "accuracy": [0.3, 0.1]}}, "en", chance=0.125)
+    bars = fig.data[0].error_y
+    np.testing.assert_allclose(bars.array, [0.1, 0.1])          # up to the best seed
+    np.testing.assert_allclose(bars.arrayminus, [0.1, 0.3])     # down to the worst seed
+    assert fig.data[1].error_y.array is None                    # one run: no bar

@@ -15,7 +15,7 @@ import lstm_core
 from lstm_core import WeightError, analysis, notation
 from lstm_core.training import experiments
 
-from . import keys, model_source, parsing
+from . import model_source, parsing
 from .errors import Problem
 from .figures import sequence as figures
 from .figures.arithmetic import _factor, fmt
@@ -25,7 +25,6 @@ from .widgets import sequence_box
 TEACHING_IDS = ("rnn", "lstm_cell", "memory", "gru", "gates")   # their entries live in ui.app.PAGES
 CACHE = dict(max_entries=8, ttl=3600, show_spinner=False)
 TEACHING_STEPS = 120     # the teaching pages analyse at most this many tokens
-RECALL_GAPS, RECALL_HIDDEN, RECALL_STEPS = (5, 15, 30, 60), 16, 800    # the quick recall run (~30 s)
 PRESET_GAPS = (1, 5, 10, 25, 50, 100, 200)                               # gaps the presets are tested at
 
 
@@ -109,30 +108,65 @@ def compare(X, hidden, seed, fb, weight_scale):
     return _compare(hidden, seed, fb, weight_scale, X, _key(X))
 
 
-@st.cache_resource(max_entries=4, ttl=24 * 3600, show_spinner=False)
-def _recall(gaps, hidden, steps, seed, _progress=None):
-    return experiments.recall_accuracy_vs_gap(gaps=gaps, hidden=hidden, steps=steps, seed=seed, max_seconds=10,
-                                              progress=_progress)
-
-
 @st.cache_resource(max_entries=1, ttl=24 * 3600, show_spinner=False)
 def recall_presets():
     """``experiments.recall_from_presets`` once per server (None without presets)."""
     return experiments.recall_from_presets(gaps=PRESET_GAPS, n=256)
 
 
-def recall(gaps, hidden, steps, seed, progress=None):
-    """``experiments.recall_accuracy_vs_gap`` once per setting (kept a day; training takes a while)."""
-    return _recall(tuple(gaps), hidden, steps, seed, _progress=progress)
+@st.cache_resource(max_entries=1, ttl=24 * 3600, show_spinner=False)
+def recall_sweep():
+    """The shipped recall-vs-gap sweep over seeds (``experiments.shipped_recall_sweep``), or None."""
+    return experiments.shipped_recall_sweep()
 
 
-def recall_cached(gaps, hidden, steps, seed):
-    """True when ``recall`` has this result already (no training needed)."""
-    return (tuple(gaps), hidden, steps, seed) in st.session_state.get(keys.RECALL_DONE, set())
+def sweep_caption(sweep, lang):
+    """What the sweep's chart shows and how it was made (settings, spread, command, time)."""
+    s = sweep["settings"]
+    return t("mem.recall_sweep", lang, seeds=len(s["seeds"]), hidden=s["hidden"], steps=s["steps"],
+             target=s["target"], n=s["n"], symbols=s["symbols"], chance=sweep["chance"], runs=_runs(sweep),
+             command=sweep["command"], minutes=sweep["seconds"] / 60)
 
 
-def mark_recall_done(gaps, hidden, steps, seed):
-    st.session_state.setdefault(keys.RECALL_DONE, set()).add((tuple(gaps), hidden, steps, seed))
+def _runs(sweep):
+    return sum(len(seeds) for r in sweep["results"].values() for seeds in r["per_seed"])
+
+
+def sweep_numbers(sweep, lang):
+    """The sweep at its longest gap, per cell: mean over seeds, worst and best seed."""
+    r = sweep["results"]
+    gaps = next(iter(r.values()))["gaps"]
+    k = len(gaps) - 1
+    cell = {kind: t("mem.recall_every" if v["low"][k] == v["high"][k] else "mem.recall_range", lang,
+                    mean=percent(v["accuracy"][k]), low=percent(v["low"][k]), high=percent(v["high"][k]))
+            for kind, v in r.items()}
+    return t("mem.recall_sweep_numbers", lang, gap=gaps[k], seeds=len(sweep["settings"]["seeds"]),
+             **{kind: cell.get(kind, "—") for kind in ("rnn", "gru", "lstm")})
+
+
+def below_chance_lines(pre, lang):
+    """One sentence per cell that ``pre`` (``recall_from_presets``) draws below chance, with the
+    measured reason (``experiments.recall_from_presets``' "why")."""
+    lines = []
+    for kind, r in pre["results"].items():
+        why = r.get("why")
+        if not why:
+            continue
+        gaps = sorted(why)
+        accs = [r["accuracy"][r["gaps"].index(g)] for g in gaps]
+        near = {g2: a for w in why.values() for g2, a in w["neighbours"].items()}
+        answers = sorted({a for w in why.values() for a in w["answers"]})
+        first = why[gaps[0]]
+        alternates = all(a >= pre["chance"] for a in near.values()) and first["flips"] >= 0.9
+        where = t("mem.at_gaps" if len(gaps) > 1 else "mem.at_gap", lang,
+                  gaps=t("mem.and", lang).join(map(str, gaps)))
+        lines.append(t("mem.below_chance_flip" if alternates else "mem.below_chance", lang,
+                       cell=kind.upper(), where=where, accs=t("mem.and", lang).join(percent(a) for a in accs),
+                       chance=f"{pre['chance']:.1%}", n=pre["settings"]["n"], answers=t("mem.sep", lang).join(answers),
+                       near=t("mem.sep", lang).join(t("mem.acc_at", lang, acc=percent(a), g=g2)
+                                                    for g2, a in sorted(near.items())),
+                       unit=first["unit"], a=first["letters"][0], b=first["letters"][1], flips=percent(first["flips"])))
+    return lines
 
 
 # ------------------------------------------------------------------ shared views

@@ -57,8 +57,15 @@ PRESETS = {
                            "--steps", "1500", "--target-accuracy", "0.995", "--eval-every", "50"],
     "adding_lstm": ["--task", "adding", "--length", "50", "--cell", "lstm", "--hidden", "16",
                     "--steps", "2500", "--target-accuracy", "0.98", "--eval-every", "100"],
+    # the adding problem at T = 1000 (H&S 1997, exp. 4): lengths 10..1000 drawn log-uniformly, measured at 1000
+    "adding_1000_lstm": ["--task", "adding", "--length", "1000", "--min-length", "10", "--cell", "lstm",
+                         "--hidden", "16", "--forget-bias", "3", "--steps", "4000", "--target", "0.95",
+                         "--eval-every", "100"],
     "brackets_lstm": ["--task", "brackets", "--length", "40", "--max-depth", "6", "--cell", "lstm",
                       "--hidden", "16", "--steps", "1500", "--target-accuracy", "0.998", "--eval-every", "100"],
+    # length generalisation: trained on 50 characters, measured on 500 (MEASURE)
+    "brackets_longer_lstm": ["--task", "brackets", "--length", "50", "--max-depth", "6", "--cell", "lstm",
+                             "--hidden", "16", "--steps", "3000", "--target", "1", "--eval-every", "100"],
     "parity_lstm": ["--task", "parity", "--length", "20", "--cell", "lstm", "--hidden", "8",
                     "--steps", "1000", "--target-accuracy", "0.999", "--eval-every", "50"],
     "charlm_en_lstm": ["--task", "charlm", "--corpus", "en", "--length", "64", "--cell", "lstm",
@@ -100,7 +107,8 @@ def _adding_criterion(model, task):
 
 
 # name → function(model, task) → extra manifest fields, measured beyond the training data
-MEASURE = {"charlm_en_lstm": _text_never_seen, "charlm_zh_lstm": _text_never_seen}
+MEASURE = {"charlm_en_lstm": _text_never_seen, "charlm_zh_lstm": _text_never_seen,
+           "adding_1000_lstm": _adding_criterion, "brackets_longer_lstm": _longer(500)}
 
 
 def _keep_gate(model, task, unit):

@@ -118,6 +118,25 @@ def below_chance(acc, chance, n):
     return acc < chance - 3 * math.sqrt(chance * (1 - chance) / n)
 
 
+def sign_flips(model, gap, symbols):
+    """How the state that tells the letters apart moves over the dots, for a below-chance diagnosis.
+
+    Runs "X" + ``gap`` dots + "?" for every letter X, takes the unit whose h differs most between the
+    letters at the last dot, and the two letters farthest apart there; returns {"unit", "letters",
+    "flips": share of dots at which the sign of their difference in that unit changes}. Near 1: the
+    memory alternates at every step, so what it reads at "?" depends on whether the gap is odd or even.
+    """
+    task = make_task("recall", gap=int(gap), symbols=symbols)
+    X = np.stack([task.encode(c + "." * int(gap) + "?") for c in task.classes], 1)
+    h = np.asarray(model.forward(X.astype(model.dtype))["hidden"], float)       # (T, letters, H)
+    last = h[-2]                                                                 # the last dot
+    unit = int(last.std(0).argmax())
+    a, b = int(last[:, unit].argmax()), int(last[:, unit].argmin())
+    d = np.sign(h[1:-1, a, unit] - h[1:-1, b, unit])                             # over the dots
+    flips = float(np.mean(d[1:] != d[:-1])) if len(d) > 1 else 0.0
+    return {"unit": unit, "letters": [task.classes[a], task.classes[b]], "flips": flips}
+
+
 def _recall_answers(model, gap, symbols, n, seed):
     """(accuracy, predicted class per sequence) of ``model`` on ``n`` recall sequences at ``gap``."""
     b = make_task("recall", gap=int(gap), symbols=symbols).sample(np.random.default_rng([seed, int(gap)]), n)
@@ -136,10 +155,10 @@ def recall_from_presets(gaps=(1, 2, 5, 10, 20, 50, 100), n=512, seed=0):
     "?"), accuracy = share of "?" steps whose largest logit is the letter.
 
     Where a cell scores below chance (``below_chance``), its entry gets "why":
-    {gap: {"answers": the letters it gave there, "neighbours": {gap ± 1: accuracy}}} —
-    measured, so the page can say what the model does instead of guessing. (The
-    plain RNN preset, for one, kept a single sign of the letter that flips at
-    every dot: at some gaps it reads it backwards and is always wrong.)
+    {gap: {"answers": the letters it gave there, "neighbours": {gap ± 1: accuracy}, and
+    ``sign_flips``' "unit", "letters", "flips"}} — measured, so the page can say what the
+    model does instead of guessing. (The plain RNN preset, for one, keeps a trace of the
+    letter whose sign flips at every dot: at odd gaps it reads it backwards and is always wrong.)
 
     Returns the format of ``recall_accuracy_vs_gap`` with "settings" naming
     the presets, or None when the presets are not there.
@@ -159,7 +178,8 @@ def recall_from_presets(gaps=(1, 2, 5, 10, 20, 50, 100), n=512, seed=0):
             if below_chance(a, 1.0 / symbols, n):
                 near = {g: _recall_answers(model, g, symbols, n, seed)[0]
                         for g in (int(gap) - 1, int(gap) + 1) if g >= 1}
-                why[int(gap)] = {"answers": [letters[k] for k in sorted(set(pred.tolist()))], "neighbours": near}
+                why[int(gap)] = {"answers": [letters[k] for k in sorted(set(pred.tolist()))], "neighbours": near,
+                                 **sign_flips(model, gap, symbols)}
         results[kind] = {"gaps": [int(g) for g in gaps], "accuracy": acc}
         if why:
             results[kind]["why"] = why

@@ -214,13 +214,19 @@ def effect_chart(effect, lang):
 
 
 def recall_chart(results, lang, chance=None):
-    """Accuracy against the gap, one line per cell. results: {kind: {"gaps": [...], "accuracy": [...]}}."""
+    """Accuracy against the gap, one line per cell. results: {kind: {"gaps": [...], "accuracy": [...]}};
+    with "low" and "high" (the worst and best of several seeds) each point gets a bar over that range."""
     fig = go.Figure()
     # GRU and LSTM often coincide at 100 %: the GRU is drawn wide and pale underneath, the LSTM dashed on top.
     style = {"rnn": dict(width=2.5), "gru": dict(width=8), "lstm": dict(width=2.5, dash="dash")}
     for kind, r in results.items():
+        spread = None
+        if "low" in r and "high" in r:
+            mean = np.asarray(r["accuracy"], float)
+            spread = dict(type="data", symmetric=False, array=np.asarray(r["high"], float) - mean,
+                          arrayminus=mean - np.asarray(r["low"], float), color=CELL_COLORS[kind], thickness=1.5)
         fig.add_scatter(x=r["gaps"], y=r["accuracy"], name=CELL_NAMES[kind], mode="lines+markers",
-                        line=dict(color=CELL_COLORS[kind], **style.get(kind, {})),
+                        line=dict(color=CELL_COLORS[kind], **style.get(kind, {})), error_y=spread,
                         marker=dict(size=12 if kind == "gru" else 7), opacity=0.5 if kind == "gru" else 1.0)
     if chance is not None:
         fig.add_hline(y=chance, line=dict(color="#999", dash="dot"), annotation_text=t("tf.chance", lang),

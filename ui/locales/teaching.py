@@ -102,16 +102,32 @@ EN = {
     "mem.recall": "Recall accuracy against the gap",
     "mem.recall_text": "A task that needs memory: see a letter, then a row of dots, then “?” — answer the letter. "
                        "How often does each cell still answer right as the row of dots gets longer?",
-    "mem.recall_run": "Train and measure ({n} short runs)",
-    "mem.recall_settings": "Hidden size {hidden}, {steps} training steps per run, seed {seed}, {symbols} letters "
-                           "(chance = {chance:.0%}), LSTM forget bias {fb:g}.",
-    "mem.recall_note": "One seed and short training: the lines show a trend, not a benchmark. Where a line falls "
-                       "to the chance level, that cell did not learn to bridge the gap in the time it had.",
-    "mem.recall_progress": "Training {done} of {total} …",
+    "mem.recall_sweep": "Each point: a fresh cell of {hidden} units trained at that gap (on gaps drawn from 1 up "
+                        "to it, at most {steps} steps, stopping once it reaches {target:.0%}), then tested on {n} "
+                        "new sequences at the full gap; the line is the mean of {seeds} seeds and the bar spans the "
+                        "worst and the best seed. {symbols} letters, so guessing gets {chance:.1%}. Measured in "
+                        "advance ({runs} training runs, {minutes:.0f} min on a shared machine) with `{command}`, "
+                        "so no single unlucky run can tell a different story.",
+    "mem.recall_range": "{mean} (seeds from {low} to {high})",
+    "mem.recall_every": "{mean} (every seed)",
+    "mem.recall_sweep_numbers": "At gap {gap}, over {seeds} seeds: LSTM {lstm}, GRU {gru}, plain RNN {rnn}.",
+    "mem.recall_trained": "The trained examples, each tested at gaps shorter and longer than it trained on:",
+    "mem.at_gap": "at gap {gaps}",
+    "mem.at_gaps": "at gaps {gaps}",
+    "mem.and": " and ",
+    "mem.sep": ", ",
+    "mem.acc_at": "{acc} at gap {g}",
+    "mem.below_chance_flip": "**Below chance, and why.** The {cell} scores {accs} {where}, under the {chance} "
+                             "of a guess ({n} sequences each): there it only ever answers {answers}. One dot more or "
+                             "fewer it scores {near}. Its unit {unit} keeps the letter as a sign that flips at "
+                             "{flips} of the dots (letters {a} and {b} swap sides each step), so at these gaps it "
+                             "reads the sign backwards and is wrong every time.",
+    "mem.below_chance": "**Below chance.** The {cell} scores {accs} {where}, under the {chance} of a guess "
+                        "({n} sequences each): there it only ever answers {answers}, a fixed wrong answer rather "
+                        "than a guess. One dot more or fewer it scores {near}.",
     "mem.recall_presets": "Measured on the trained presets: each cell ({hidden} units) was trained on gaps from {lo} "
                           "to {hi}, then tested here one gap at a time on {n} new sequences ({symbols} letters, "
-                          "chance {chance:.0%}). Gaps beyond {hi} never occurred in training.",
-    "mem.recall_quick": "Or train small fresh models at each gap yourself (about half a minute):",
+                          "chance {chance:.1%}). Gaps beyond {hi} never occurred in training.",
     "mem.interv": "Interventions: change a gate and watch the memory",
     "mem.interv_text": "Overrule the LSTM during the forward pass and compare with the untouched run.",
     "mem.interv_kind": "Intervention",
@@ -292,13 +308,19 @@ ZH = {
     "mem.recall": "回忆准确率与间隔",
     "mem.recall_text": "一个需要记忆的任务：先看到一个字母，接着是一串点，然后是“?”——答出那个字母。"
                        "点越来越多时，每种单元还能有多少次答对？",
-    "mem.recall_run": "训练并测量（{n} 次短训练）",
-    "mem.recall_settings": "隐藏维度 {hidden}，每次训练 {steps} 步，种子 {seed}，{symbols} 个字母（随机猜 = {chance:.0%}），LSTM 遗忘门偏置 {fb:g}。",
-    "mem.recall_note": "只用一个种子、训练很短：曲线显示的是趋势，不是基准成绩。某条线降到随机猜的水平，"
-                       "说明那种单元在给定时间内没学会跨过这段间隔。",
-    "mem.recall_progress": "正在训练第 {done} / {total} 个……",
-    "mem.recall_presets": "在训练好的预设模型上测得：每种单元（{hidden} 个神经元）都在 {lo} 到 {hi} 的间隔上训练过，这里每次固定一个间隔，用 {n} 条新序列测试（{symbols} 个字母，随机猜为 {chance:.0%}）。超过 {hi} 的间隔在训练中从未出现过。",
-    "mem.recall_quick": "也可以自己在每个间隔上训练几个新的小模型（约半分钟）：",
+    "mem.recall_sweep": "每个点：在该间隔上新训练一个 {hidden} 个神经元的模型（训练序列的间隔在 1 到该值之间随机抽取，最多 {steps} 步，准确率达到 {target:.0%} 就停），再在完整间隔的 {n} 条新序列上测试；折线是 {seeds} 个随机种子的平均值，竖条从最差的种子画到最好的种子。共 {symbols} 个字母，随机猜能得 {chance:.1%}。结果是事先算好的（{runs} 次训练，在多人共用的机器上用了 {minutes:.0f} 分钟），命令为 `{command}`，所以不会因为某一次运气不好而讲出相反的故事。",
+    "mem.recall_range": "{mean}（各种子从 {low} 到 {high}）",
+    "mem.recall_every": "{mean}（每个种子都是）",
+    "mem.recall_sweep_numbers": "间隔 {gap}，{seeds} 个种子：LSTM {lstm}，GRU {gru}，普通 RNN {rnn}。",
+    "mem.recall_trained": "训练好的示例模型，分别在比训练时更短和更长的间隔上测试：",
+    "mem.at_gap": "在间隔 {gaps} 上",
+    "mem.at_gaps": "在间隔 {gaps} 上",
+    "mem.and": "和",
+    "mem.sep": "、",
+    "mem.acc_at": "间隔 {g} 时 {acc}",
+    "mem.below_chance_flip": "**低于随机猜的水平，原因在这里。** {cell} {where}的准确率是 {accs}，低于随机猜的 {chance}（每个间隔 {n} 条序列）：在这些间隔上它只会答 {answers}。多一个点或少一个点，它的成绩是 {near}。它的神经元 {unit} 把字母记成一个正负号，而这个符号在 {flips} 的点号处翻转（字母 {a} 和 {b} 每一步都互换位置），所以在这些间隔上它把符号读反了，每次都答错。",
+    "mem.below_chance": "**低于随机猜的水平。** {cell} {where}的准确率是 {accs}，低于随机猜的 {chance}（每个间隔 {n} 条序列）：在这些间隔上它只会答 {answers}，是固定地答错，而不是乱猜。多一个点或少一个点，它的成绩是 {near}。",
+    "mem.recall_presets": "在训练好的预设模型上测得：每种单元（{hidden} 个神经元）都在 {lo} 到 {hi} 的间隔上训练过，这里每次固定一个间隔，用 {n} 条新序列测试（{symbols} 个字母，随机猜为 {chance:.1%}）。超过 {hi} 的间隔在训练中从未出现过。",
     "mem.interv": "干预：改动一个门，看记忆怎样变",
     "mem.interv_text": "在前向计算中强行改写 LSTM，再与未改动的结果比较。",
     "mem.interv_kind": "干预方式",

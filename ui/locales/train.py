@@ -17,13 +17,19 @@ def _preset_titles(tasks, lang):
         items = json.loads(path.read_text(encoding="utf-8"))["presets"]
     except (OSError, ValueError, KeyError):
         return {}
-    out = {}
-    for p in items:
+    out, kinds = {}, [(p["task"], p["cell"], p.get("params", {}).get("corpus")) for p in items]
+    for p, kind in zip(items, kinds):
         name = tasks.get(p["task"], p["task"])
         corpus = p.get("params", {}).get("corpus")
         if corpus:
             name += f" ({corpus})"
-        out[f"preset.{p['name']}"] = f"{name} · {p['cell'].upper()}"
+        title = f"{name} · {p['cell'].upper()}"
+        length = p.get("params", {}).get("length")
+        if kinds.count(kind) > 1 and length:       # two examples of one task and cell: say which is which
+            title += f" · {'length' if lang == 'en' else '长度'} {length}"
+            if p.get("longer"):                      # trained on `length`, measured on a longer one
+                title += f" → {p['longer']['length']}"
+        out[f"preset.{p['name']}"] = title
     return out
 
 
