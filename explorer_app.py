@@ -6,6 +6,7 @@ lighting up, and a link to every page. Pages are listed in ui.app.PAGES.
 import streamlit as st
 
 from ui import model_source, state
+from ui import shown_model as SM
 from ui.app import PAGES, setup
 from ui.errors import Problem
 from ui.figures import sequence as figures
@@ -30,6 +31,7 @@ except Problem as err:
     st.warning(state.md_escape(err.message(lang)))
 except ValueError as err:   # lstm_core.WeightError: the input does not fit an uploaded model
     st.warning(tr("explorer.does_not_fit", reason=state.md_escape(err)))
+st.caption(SM.line_for(ctx, SM.Pick(ctx.view.model, "random" if ctx.model is None else "chosen"), ctx.model))
 st.page_link("pages/explorer.py", label=tr("home.open_explorer"), icon="🔬", query_params={"lang": lang})
 
 st.markdown(tr("home.facts"))

@@ -18,7 +18,7 @@ from ui import shown_model as SM
 from ui.i18n import LANGS, t
 from ui.state import md_escape
 
-PAGES = ("rnn", "memory", "gru", "gates", "lab")
+PAGES = ("home", "explorer", "rnn", "memory", "gru", "gates", "lab")
 PRESETS = presets.names()
 
 
@@ -31,7 +31,7 @@ def _texts(at):
 
 def _check(at, lang, names_shown):
     assert not at.exception, [e.value for e in at.exception]
-    infos = " ".join(str(e.value) for e in at.info)
+    infos = " ".join(str(e.value) for e in at.info) + " ".join(str(e.value) for e in at.caption)
     lead = t("shown.lead.chosen", lang, who="§").split("§")[0]
     leads = [t(f"shown.lead.{w}", lang, who="§", kind="§", chosen="§").split("§")[0] for w in SM.WHY if w != "random"]
     assert any(x and x in infos for x in leads + [lead]), infos[:300]
@@ -98,7 +98,7 @@ def uploads(tmp_path_factory):
 @pytest.mark.parametrize("which", ["trained", "bare"])
 def test_every_page_runs_an_uploaded_model_and_names_it(uploads, which, lang):
     good = uploads[which]
-    at = _session(PAGES[0], lang, seq="ABA", enc="embedding")
+    at = _session(PAGES[0], lang, seq="ABCDEFGHabcdefgh", enc="onehot_sequence")   # 16 tokens: the bare model's width
     at.session_state[keys.GOOD_UPLOAD] = good
     at.session_state[keys.SOURCE] = "upload"
     for page_id in PAGES:
