@@ -11,7 +11,7 @@ import pytest
 import lstm_core
 from ui.i18n import catalogue
 from ui.player import decode, max_error, player_data
-from ui.player.data import EXTRA, STACK, dequantize, payload_bytes, quantize, step_values, strings
+from ui.player.data import DERIVED, EXTRA, STACK, dequantize, payload_bytes, quantize, step_values, strings
 from ui.player.export import standalone_html
 
 CELLS = ("lstm", "gru", "rnn")
@@ -38,11 +38,19 @@ def test_every_value_within_the_documented_error(cell, L, lang):
         json.dumps(data, allow_nan=False)                       # what the browser parses
         dec = decode(data)
         lay = trace.layers[layer]
-        assert set(dec["values"]) == set(STACK[cell] + EXTRA[cell])
+        assert list(dec["values"]) == list(STACK[cell] + EXTRA[cell])
+        derived = data["layer_data"]["derived"]
+        assert set(derived) == set(DERIVED[cell])                  # a random cell: every derivable value derived
+        assert not set(derived) & set(data["layer_data"]["values"])
         for name, got in dec["values"].items():
-            q = data["layer_data"]["values"][name]
             err = np.abs(got - np.asarray(lay[name], np.float64)).max()
-            assert err <= bound(q), (cell, L, layer, name, err, q["step"] / 2)
+            if name in derived:        # f(source): σ shrinks the source's error 4×, tanh / max(0, ·) keep it
+                fn, src = derived[name]
+                assert err <= (0.25 if fn == "sigmoid" else 1) * bound(data["layer_data"]["values"][src]) + 1e-7
+                assert err <= data["quant_err"], (cell, L, layer, name, err)
+            else:
+                q = data["layer_data"]["values"][name]
+                assert err <= bound(q), (cell, L, layer, name, err, q["step"] / 2)
         assert max_error(data) == max(q["step"] / 2 for q in data["layer_data"]["values"].values())
         assert data["quant_err"] <= 2e-4                           # well under the hover's 3 decimals
         # the inputs the cell diagram shows, and the states before step 1
@@ -56,6 +64,28 @@ def test_every_value_within_the_documented_error(cell, L, lang):
         assert data["tokens"] == tokens and data["lang"] == lang
         assert data["strings"]["next"] == catalogue(lang)["player.next"]
         assert data["model"]["params"] == desc["params"]
+
+
+def test_a_value_that_is_not_its_function_of_the_source_is_sent():
+    """An intervention that clamps a gate breaks z^f = σ(a): then z^f travels as it is, and stays exact."""
+    trace, tokens, desc = run("lstm", H=6, T=12)
+    lay = dict(trace.layers[0])
+    lay["forget"] = np.where(np.arange(12)[:, None] >= 4, 1.0, np.asarray(lay["forget"]))   # clamped open from step 5
+    data = player_data(trace=FakeTrace(trace, lay), tokens=tokens, model=desc)
+    assert "forget" in data["layer_data"]["values"] and "forget" not in data["layer_data"]["derived"]
+    assert "input" in data["layer_data"]["derived"]
+    err = np.abs(decode(data)["values"]["forget"] - lay["forget"]).max()
+    assert err <= bound(data["layer_data"]["values"]["forget"])
+
+
+class FakeTrace:
+    """A trace with one layer's values replaced (what an intervention produces)."""
+
+    def __init__(self, trace, layer0):
+        self._t, self.layers = trace, [layer0] + list(trace.layers[1:])
+
+    def __getattr__(self, name):
+        return getattr(self._t, name)
 
 
 def test_one_step_read_without_decoding_all():

@@ -19,9 +19,21 @@ infinite (shown as "—"). **Quantization error:** |v' − v| ≤ step / 2 =
 are the exact value's rounding except when the exact value lies within that
 distance of a rounding boundary (then the last digit may differ by one).
 ``max_error(data)`` gives the bound of a payload; ``data["quant_err"]`` holds
-it too. Size: 2 bytes per value, 4/3 for base64, so 11 arrays (an LSTM's
-seven values and four pre-activations) at T = 200, H = 64 are ~375 kB, and the
-payload grows linearly in T · H.
+it too.
+
+**Derived values** (``DERIVED``): a value the cell computes from one other by a
+fixed function — a gate z = σ(a) from its pre-activation a, the candidate
+z = tanh(a), tanh(c) from c, an RNN's h = tanh(a) or max(0, a) — is not sent;
+the browser (and ``decode``) applies the function to the decoded source. σ
+shrinks an error 4×, tanh and max(0, ·) never grow it, so a derived value is
+within its source's bound; ``player_data`` checks, on the run itself, that every
+derived value is within ``data["quant_err"]`` of the exact one (else it sends
+the array, e.g. a gate clamped by an intervention). ``layer_data["derived"]``
+names them: {name: [function, source]}.
+
+Size: 2 bytes per value, 4/3 for base64, so an LSTM's 6 sent arrays (the four
+pre-activations, c and h; its 5 other values derived) at T = 200, H = 64 are
+~205 kB, at T = 2,000, H = 250 ~8 MB, and the payload grows linearly in T · H.
 """
 from __future__ import annotations
 
@@ -35,7 +47,7 @@ from lstm_core import notation
 from ..i18n import catalogue, normalize_lang
 from ..parsing import display_token
 
-FORMAT = 1
+FORMAT = 2            # 2: layer_data["derived"] (values computed in the browser from another)
 QMAX = 65534          # largest code of a finite value
 NONFINITE = 65535     # code of NaN / ±inf
 TOKEN_CHARS = 24      # a longer token is cut with "…" (the strip, ticks and hover show it)
@@ -52,6 +64,16 @@ EXTRA = {
     "gru": ("pre_reset", "pre_update", "pre_candidate", "candidate_recurrent"),
     "rnn": ("pre_hidden",),
 }
+# What the browser computes instead of receiving: name → (function, source), when the run agrees (see above).
+DERIVED = {
+    "lstm": {"forget": ("sigmoid", "pre_forget"), "input": ("sigmoid", "pre_input"),
+             "output": ("sigmoid", "pre_output"), "candidate": ("tanh", "pre_candidate"),
+             "cell_tanh": ("tanh", "cell")},
+    "gru": {"reset": ("sigmoid", "pre_reset"), "update": ("sigmoid", "pre_update"),
+            "candidate": ("tanh", "pre_candidate")},
+    "rnn": {"hidden": (None, "pre_hidden")},          # None: the RNN's own nonlinearity, tanh or relu
+}
+FUNCTIONS = {"sigmoid": lambda a: 0.5 * np.tanh(0.5 * a) + 0.5, "tanh": np.tanh, "relu": lambda a: np.maximum(a, 0.0)}
 SIGMOID = frozenset(notation.SIGMOID_VALUES)   # gates: 0 … 1
 SIGNED = frozenset({"candidate", "cell_tanh", "hidden"})    # −1 … 1 by construction (tanh); ReLU widens
 
@@ -85,6 +107,32 @@ def dequantize(q: dict) -> np.ndarray:
 def error_bound(q: dict) -> float:
     """The largest |decoded − original| of one packed array."""
     return q["step"] / 2
+
+
+def derive(fn: str, source):
+    """A derived value from its (decoded) source: ``FUNCTIONS[fn]``, NaN kept."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return FUNCTIONS[fn](np.asarray(source, dtype=np.float64))
+
+
+def pack_layer(lay, cell: str, rnn_act: str | None = None) -> tuple[dict, dict]:
+    """(values: {name: packed}, derived: {name: [function, source]}) of one layer's STACK + EXTRA values:
+    every source packed, each candidate for ``DERIVED`` derived only where the run agrees within the
+    payload's bound (the largest of the packed arrays'), else packed too."""
+    names = STACK[cell] + EXTRA[cell]
+    rules = {n: (fn or rnn_act or "tanh", src) for n, (fn, src) in DERIVED[cell].items()}
+    values = {n: quantize(lay[n]) for n in names if n not in rules}
+    bound = max(error_bound(q) for q in values.values())
+    derived = {}
+    for name, (fn, src) in rules.items():
+        got = derive(fn, dequantize(values[src]))
+        exact = np.asarray(lay[name], dtype=np.float64)
+        same_gaps = np.array_equal(np.isfinite(got), np.isfinite(exact))
+        if same_gaps and np.all(np.abs(got - exact)[np.isfinite(exact)] <= bound):
+            derived[name] = [fn, src]
+        else:
+            values[name] = quantize(exact)
+    return {n: values[n] for n in names if n in values}, {n: derived[n] for n in names if n in derived}
 
 
 # ------------------------------------------------------------------ helpers
@@ -189,11 +237,13 @@ def player_data(run=None, *, trace=None, tokens=None, model=None, lang: str = "e
     D = int(getattr(trace, "directions", 1))   # 2: units 0..H/2-1 read left to right (→), the rest right to left (←)
 
     names = STACK[cell]
-    values = {n: quantize(lay[n]) for n in names + EXTRA[cell]}
+    rnn_act = _nonlinearity(trace, k, desc) if cell == "rnn" else None
+    values, derived = pack_layer(lay, cell, rnn_act)
     x = np.asarray(trace.inputs if k == 0 else trace.layers[k - 1]["hidden"], dtype=np.float64)
     head = min(3, x.shape[1])
     layer_block = {
         "values": values,
+        "derived": derived,
         "h0": [float(v) for v in _initial(trace.h0, k, D)],
         "c0": [float(v) for v in _initial(trace.c0, k, D)] if trace.c0 is not None else None,
         "x": {"size": int(x.shape[1]), "norm": quantize(np.linalg.norm(x, axis=1)), "head": quantize(x[:, :head])},
@@ -237,7 +287,7 @@ def player_data(run=None, *, trace=None, tokens=None, model=None, lang: str = "e
         "gates": [n for n in names if n in SIGMOID],
         "symbols": {n: symbol(n, cell) for n in names},
         "ranges": ranges,
-        "rnn_act": _nonlinearity(trace, k, desc) if cell == "rnn" else None,
+        "rnn_act": rnn_act,
         "tokens": tok,
         "model": desc,
         "title": title,
@@ -262,8 +312,18 @@ def _predict(predictions, expected, T):
 
 
 def max_error(data: dict) -> float:
-    """The largest quantization error of any value in ``data`` (see the module docstring)."""
+    """The largest quantization error of any value in ``data``, derived ones included (see the module
+    docstring: ``player_data`` derives a value only where it stays within this)."""
     return max(error_bound(q) for q in data["layer_data"]["values"].values())
+
+
+def _with_derived(data: dict, sent: dict) -> dict:
+    """``sent`` ({name: array} of the packed values) plus the derived ones, in the order of STACK + EXTRA."""
+    out = dict(sent)
+    for name, (fn, src) in data["layer_data"].get("derived", {}).items():
+        out[name] = derive(fn, sent[src])
+    order = STACK[data["cell"]] + EXTRA[data["cell"]]
+    return {n: out[n] for n in order if n in out}
 
 
 def decode(data: dict) -> dict:
@@ -271,7 +331,7 @@ def decode(data: dict) -> dict:
     "h0", "c0": (H,), "y_max": (T,) or None}; what the browser decodes, in NumPy."""
     blk = data["layer_data"]
     return {
-        "values": {n: dequantize(q) for n, q in blk["values"].items()},
+        "values": _with_derived(data, {n: dequantize(q) for n, q in blk["values"].items()}),
         "x_norm": dequantize(blk["x"]["norm"]),
         "x_head": dequantize(blk["x"]["head"]),
         "h0": np.asarray(blk["h0"]),
@@ -305,4 +365,5 @@ def step_values(data: dict, t: int, unit: int) -> dict:
     """Every value of ``unit`` at 1-based step ``t``, read straight from the payload (the static view)."""
     H = data["H"]
     s = min(max(int(t), 1), data["T"]) - 1
-    return {n: value_at(q, s * H + int(unit)) for n, q in data["layer_data"]["values"].items()}
+    sent = {n: value_at(q, s * H + int(unit)) for n, q in data["layer_data"]["values"].items()}
+    return {n: float(v) for n, v in _with_derived(data, sent).items()}

@@ -5,7 +5,7 @@
 and the data as JSON in a ``<script type="application/json">`` block. A
 Content-Security-Policy in the file forbids every fetch, so what opens from
 ``file://`` with the network off is exactly what the app showed. Size: the
-data (~385 kB at T = 200, H = 64 for an LSTM) plus ~45 kB of player.
+data (~215 kB at T = 200, H = 64 for an LSTM) plus ~45 kB of player.
 """
 from __future__ import annotations
 

@@ -7,7 +7,8 @@
  *    and calls mountPlayer({data, parentElement}) itself.
  *
  * `data` is made by ui/player/data.py: every value of one layer at every step,
- * as 16-bit codes (value = lo + code * step; code 65535 = not finite). All
+ * as 16-bit codes (value = lo + code * step; code 65535 = not finite), and the
+ * values derived from another (a gate from its pre-activation …: FUNCS). All
  * drawing and stepping happens here; Python hears back only where the user
  * stopped ({t, unit}, on pause or 300 ms after the last step).
  *
@@ -121,6 +122,13 @@ function packed(q) {
   const codes = b64codes(q.b64), lo = q.lo, step = q.step;
   return { codes, lo, step, shape: q.shape, at: i => (codes[i] === NONFINITE ? NaN : lo + codes[i] * step) };
 }
+// values not sent but computed from another (ui/player/data.py DERIVED): the source's codes, a function on top
+const FUNCS = { sigmoid: a => 0.5 * Math.tanh(0.5 * a) + 0.5, tanh: Math.tanh, relu: a => Math.max(a, 0) };
+function derivedOf(src, fn) {
+  const f = FUNCS[fn], { codes, lo, step } = src;
+  if (!f) throw new Error("unknown function " + fn);
+  return { codes, lo, step, f, shape: src.shape, at: i => (codes[i] === NONFINITE ? NaN : f(lo + codes[i] * step)) };
+}
 function decode(data) {
   let d = DECODED.get(data.id);
   if (d) return d;
@@ -128,6 +136,7 @@ function decode(data) {
   d = { values: {}, x: { size: blk.x.size, norm: packed(blk.x.norm), head: packed(blk.x.head) },
         h0: blk.h0, c0: blk.c0, y: data.y ? { argmax: data.y.argmax, max: packed(data.y.max), size: data.y.size } : null };
   for (const [name, q] of Object.entries(blk.values)) d.values[name] = packed(q);
+  for (const [name, [fn, src]] of Object.entries(blk.derived || {})) d.values[name] = derivedOf(d.values[src], fn);
   DECODED.set(data.id, d);
   while (DECODED.size > 3) DECODED.delete(DECODED.keys().next().value);
   return d;
@@ -263,7 +272,7 @@ class Player {
     const p = this.dec.values[name], [lo, hi] = this.range(name), colors = pal(this.scheme(name)).map(rgba32);
     const lut = new Uint32Array(65536);
     for (let c = 0; c < 65535; c++) {
-      const x = (p.lo + c * p.step - lo) / (hi - lo);
+      const v = p.lo + c * p.step, x = ((p.f ? p.f(v) : v) - lo) / (hi - lo);
       lut[c] = colors[Math.round(Math.min(1, Math.max(0, x)) * 255)];
     }
     lut[NONFINITE] = rgba32(NAN_RGB);
