@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lstm_core import analysis
-from ui import keys
+from ui import glossary, keys
 from ui import predictions as P
 from ui import shown_model as SM
 from ui import teaching_pages as TP
@@ -33,6 +33,12 @@ c^t &= z^f \odot c^{t-1} + z^i \odot z \\
 h^t &= z^o \odot \tanh(c^t)
 \end{aligned}""")
 st.markdown(tr("gru.eq_text"))
+with st.expander(tr("glossary.fw")):          # where a practitioner looks: the same blocks in PyTorch and Keras
+    st.markdown(tr("glossary.fw_text"))
+    for kind in ("gru", "lstm"):
+        st.markdown(f"**{tr(f'glossary.fw_{kind}')}**")
+        st.markdown(glossary.framework_markdown(kind, lang))
+    st.caption(tr("glossary.fw_gru_note"))
 
 shown, trained = SM.page_model(ctx, ("gru",))
 SM.show_line(ctx, shown, trained)

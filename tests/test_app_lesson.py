@@ -139,3 +139,18 @@ def test_without_hide_everything_is_shown():
     assert "hide" not in at.query_params
     css = " ".join(h.proto.body for h in at.get("html"))
     assert '[data-testid="stSidebar"]' not in css
+
+
+def test_a_hidden_model_picker_still_runs_the_model_the_link_names():
+    at = open_page("home", lang="en", preset="recall_lstm", hide="model,upload")
+    assert not at.exception
+    assert at.session_state[keys.VIEW].model.preset == "recall_lstm"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_picked_example_says_what_its_task_is(lang):
+    from ui import model_source
+    info = model_source.preset_info()["recall_lstm"]
+    at = open_page("home", lang=lang, preset="recall_lstm")
+    captions = [c.value for c in at.sidebar.caption]
+    assert t("preset.note", lang, note=info["note"][lang]) in captions

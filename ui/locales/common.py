@@ -23,8 +23,8 @@ EN = {
     "model.seed": "Seed",
     "model.seed_help": "The same seed always gives the same random weights, so a shared link shows the same numbers.",
     "model.forget_bias": "Forget-gate bias",
-    "model.forget_bias_help": "Added inside the forget gate. A positive bias keeps z^f near 1 at first, so the cell "
-                              "state is kept rather than wiped.",
+    "model.forget_bias_help": "Added inside the forget gate. A positive bias pushes z^f toward 1, so an untrained "
+                              "cell keeps more of its state rather than wiping it.",
     "model.encoding": "Tokens become vectors by",
     "model.encoding_help": "How each character or word is turned into the input vector x^t. Numbers you type are "
                            "used as they are.",
@@ -80,7 +80,8 @@ ZH = {
     "model.seed": "随机种子",
     "model.seed_help": "同一个种子总是得到同样的随机权重，所以分享出去的链接显示的数值也相同。",
     "model.forget_bias": "遗忘门偏置",
-    "model.forget_bias_help": "加在遗忘门内部。偏置为正时，z^f 起初接近 1，细胞状态会被保留而不是被清空。",
+    "model.forget_bias_help": "加在遗忘门内部。偏置为正时 z^f 被推向 1，未训练的单元就会多保留一些状态，而不是把它"
+                              "清空。",
     "model.encoding": "词元变成向量的方式",
     "model.encoding_help": "每个字符或词如何变成输入向量 x^t。直接输入的数字按原样使用。",
     "model.enc.embedding": "固定的随机嵌入",

@@ -77,7 +77,7 @@ ZH = {
     "fig.hover.token": "词元",
     "fig.cell.title": "{cell} 在第 {step} 步的计算（第 {unit} 号神经元）",
     "fig.cell.inputs": "输入",
-    "fig.cell.stage.forget": "遗忘",
+    "fig.cell.stage.forget": "忘记",
     "fig.cell.stage.memorize": "选择记忆",
     "fig.cell.stage.output": "输出",
     "fig.cell.stage.mix": "新旧混合",

@@ -4,7 +4,7 @@ with its symbol, in English and in Chinese. ``gl.<id>.term`` is shown in both la
 
 EN = {
     "nav.glossary": "Glossary",
-    "glossary.link": "Glossary: every term in both languages",
+    "glossary.link": "Glossary (English · 中文)",
     "glossary.title": "Glossary",
     "glossary.intro": "Every term the pages use, with its symbol, in English and in Chinese side by side. The Chinese follows the primer the app was made from; where this app's word differs from the primer's, both are given.",
     "glossary.col.symbol": "symbol",
@@ -89,7 +89,7 @@ EN = {
     "gl.weights.term": "weights, bias",
     "gl.weights.def": "The numbers a network learns: W multiplies $[x^t, h^{t-1}]$, b is added. The same W and b are used at every step.",
     "gl.forget_bias.term": "forget-gate bias",
-    "gl.forget_bias.def": "The bias of the forget gate. Starting it positive keeps $z^f$ near 1 early in training, so memory is kept rather than wiped.",
+    "gl.forget_bias.def": "The bias of the forget gate. Starting it positive pushes $z^f$ toward 1 early in training, so memory is kept rather than wiped.",
     "gl.reset_gate.term": "reset gate",
     "gl.reset_gate.def": "GRU, 0…1: how much of the old h the candidate may look at.",
     "gl.update_gate.term": "update gate",
@@ -118,7 +118,7 @@ EN = {
 
 ZH = {
     "nav.glossary": "术语表",
-    "glossary.link": "术语表：中英文对照",
+    "glossary.link": "术语表（中英对照）",
     "glossary.title": "术语表",
     "glossary.intro": "各页用到的术语都在这里，附符号，中英文并列。中文沿用本应用所依据的入门材料；本应用的用词与材料不同时，两种说法都列出。",
     "glossary.col.symbol": "符号",
@@ -202,7 +202,7 @@ ZH = {
     "gl.weights.term": "权重、偏置",
     "gl.weights.def": "网络学到的数：W 与 $[x^t, h^{t-1}]$ 相乘，再加上 b。每一步用的都是同一组 W 和 b。",
     "gl.forget_bias.term": "遗忘门偏置",
-    "gl.forget_bias.def": "遗忘门的偏置。初值取正，训练初期 $z^f$ 就接近 1，记忆会被保留而不是被清空。",
+    "gl.forget_bias.def": "遗忘门的偏置。初值取正，训练初期 $z^f$ 就偏向 1，记忆更多地被保留而不是被清空。",
     "gl.reset_gate.term": "重置门",
     "gl.reset_gate.def": "GRU 的门，0…1：候选值能看到多少旧的 h。",
     "gl.update_gate.term": "更新门",

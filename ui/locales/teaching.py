@@ -84,8 +84,7 @@ EN = {
     "cell.tip_line": "unit {j}:  c: {c0} → {c1}  (kept z^f·c^(t-1) = {kept}, wrote z^i·z = {wrote})   h: {h0} → {h1}",
     # ----------------------------------------------------------- Long-term memory page
     "mem.title": "Long-term memory: RNN, GRU and LSTM side by side",
-    "mem.intro": "Three cells, built with the same input, hidden size and seed, read the same sequence. "
-                 "The measurements below show why plain RNNs struggle with long sequences and how gates help.",
+    "mem.intro": "Three cells, built with the same input, hidden size and seed, read the same sequence. The measurements below compare how long each one keeps the past.",
     "mem.grad": "Gradients back through time",
     "mem.grad_text": "Training sends an error signal from late steps back to early ones. Here the loss reads only the last state, $L = w \\cdot h^T$, and the chart shows how much of its gradient reaches each earlier step: $\\lVert \\partial L/\\partial h^t \\rVert$ (and, for the LSTM, $\\lVert \\partial L/\\partial c^t\\rVert$). The axis is logarithmic: each grid line is ten times smaller.",
     "mem.scale": "Scale of the recurrent weights $W_h$",
@@ -151,8 +150,7 @@ EN = {
     "mem.cell_after": "Cell state c, with the intervention",
     # ----------------------------------------------------------- GRU page
     "gru.title": "The GRU",
-    "gru.intro": "The gated recurrent unit keeps the idea of gates but drops the separate cell state: "
-                 "it has only $h$, two gates and a candidate. Fewer parameters, and on many tasks it does about as well.",
+    "gru.intro": "The gated recurrent unit keeps the idea of gates but drops the separate cell state: it has only $h$, two gates and a candidate, so fewer parameters. The primer notes that it often does about as well as the LSTM, which is why it is widely used.",
     "gru.eq_gru": "GRU",
     "gru.eq_lstm": "LSTM",
     "gru.eq_text": "The update gate $u$ plays the LSTM's forget and input gates at once: whatever share of the old "
@@ -342,8 +340,7 @@ ZH = {
     "mem.cell_after": "细胞状态 c（施加干预后）",
     # ----------------------------------------------------------- GRU page
     "gru.title": "GRU",
-    "gru.intro": "门控循环单元（GRU）保留了门的思想，但去掉了单独的细胞状态：它只有 $h$、两个门和一个候选值。"
-                 "参数更少，在许多任务上效果与 LSTM 相近。",
+    "gru.intro": "门控循环单元（GRU）保留了门的思想，但去掉了单独的细胞状态：它只有 $h$、两个门和一个候选值，所以参数更少。入门材料提到，它的效果常常与 LSTM 相近，因此用得很广。",
     "gru.eq_gru": "GRU",
     "gru.eq_lstm": "LSTM",
     "gru.eq_text": "更新门 $u$ 一个人同时担任 LSTM 的遗忘门和输入门：旧 $h$ 保留多少，剩下的就由候选值补足。"
