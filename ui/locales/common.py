@@ -55,7 +55,7 @@ EN = {
     "state.enc_unavailable": "The encoding “{value}” does not work with this model; using “{used}”.",
     "seq.fixed": "**Sequence** (read as {mode}): `{text}`",
     "upload.button": "Upload",
-    "upload.instructions": "Drag a file here or press Upload. At most {mb} MB per file; .npz or .safetensors.",
+    "upload.instructions": "Drag a file here or press Upload. At most {mb} MB per file.",
     "upload.refused": "This file was not uploaded: at most {mb} MB per file.",
     "state.bad_hide": "`hide={value}`: a link cannot hide this (it can hide {choices}), so it stays.",
 }
@@ -109,7 +109,7 @@ ZH = {
     "state.enc_unavailable": "编码方式“{value}”不适用于这个模型；改用“{used}”。",
     "seq.fixed": "**序列**（按{mode}读）：`{text}`",
     "upload.button": "上传",
-    "upload.instructions": "把文件拖到这里，或按“上传”。每个文件不超过 {mb} MB，格式为 .npz 或 .safetensors。",
+    "upload.instructions": "把文件拖到这里，或按“上传”。每个文件不超过 {mb} MB。",
     "upload.refused": "这个文件没有上传：每个文件不能超过 {mb} MB。",
     "state.bad_hide": "`hide={value}`：链接不能隐藏这一项（能隐藏的有 {choices}），所以它照常显示。",
 }

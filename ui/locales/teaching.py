@@ -74,11 +74,7 @@ EN = {
     "cell.diagram": "The step drawn as a cell",
     "cell.diagram_unit": "Unit to draw",
     "cell.why": "Why tanh for z, and sigmoid for the gates?",
-    "cell.why_text": "Drag $b_z$ to −4: $z$ goes to −1, and with $z^i$ open the memory is pushed *down*. "
-                     "The candidate is data, and data needs a sign, so it lives in −1…1.\n\n"
-                     "Drag $b_f$ to −4 and then to +4: $z^f$ slides from 0 (forget all of $c^{t-1}$) to 1 (keep "
-                     "all of it), and never leaves that range. A gate only says *how much* passes, so a "
-                     "fraction between 0 and 1 is exactly what it needs; it can never flip a sign or amplify.",
+    "cell.why_text": "Drag $b_z$ to −4: $z$ moves toward −1, and with $z^i$ open the memory is pushed *down*. The candidate is data, and data needs a sign, so it lives in −1…1.\n\nDrag $b_f$ to −4 and then to +4: $z^f$ slides toward 0 (forget all of $c^{t-1}$) and then toward 1 (keep all of it), and never leaves that range. A gate only says *how much* passes, so a fraction between 0 and 1 is exactly what it needs; it can never flip a sign or amplify.",
     "cell.tip": "6 · The primer's tip: the RNN's $h^t$ is the LSTM's $c^t$",
     "cell.tip_text": "The state that carries the past from step to step is $h^t$ in a plain RNN and $c^t$ in an LSTM. The LSTM's $h^t$ is what the step shows: the next step's gates and the output layer read it, but the memory travels in $c$. What differs is the update. The RNN rewrites its whole state, $h^t = \\tanh(W_h h^{t-1} + W_x x^t + b)$; the LSTM keeps a share of its state and adds to it, $c^t = z^f \\odot c^{t-1} + z^i \\odot z$. With your numbers:",
     "cell.tip_line": "unit {j}:  c: {c0} → {c1}  (kept z^f·c^(t-1) = {kept}, wrote z^i·z = {wrote})   h: {h0} → {h1}",
@@ -282,10 +278,7 @@ ZH = {
     "cell.diagram": "把这一步画成单元结构图",
     "cell.diagram_unit": "要画的神经元",
     "cell.why": "为什么 z 用 tanh，门用 sigmoid？",
-    "cell.why_text": "把 $b_z$ 拖到 −4：$z$ 趋向 −1，只要 $z^i$ 打开，记忆就被往下推。"
-                     "候选值是数据，数据需要正负号，所以它取 −1…1。\n\n"
-                     "把 $b_f$ 从 −4 拖到 +4：$z^f$ 从 0（忘掉全部 $c^{t-1}$）滑到 1（全部保留），始终不出这个范围。"
-                     "门只回答“放过多少”，0 到 1 之间的比例正合适；它既不会翻转正负，也不会放大。",
+    "cell.why_text": "把 $b_z$ 拖到 −4：$z$ 向 −1 靠近，只要 $z^i$ 打开，记忆就被往下推。候选值是数据，数据需要正负号，所以它取 −1…1。\n\n把 $b_f$ 从 −4 拖到 +4：$z^f$ 先向 0 靠近（忘掉全部 $c^{t-1}$），再向 1 靠近（全部保留），始终不出这个范围。门只回答“放过多少”，0 到 1 之间的比例正合适；它既不会翻转正负，也不会放大。",
     "cell.tip": "6 · 入门材料的提示：RNN 的 $h^t$ 相当于 LSTM 的 $c^t$",
     "cell.tip_text": "把过去一步步带下去的状态，在普通 RNN 里是 $h^t$，在 LSTM 里是 $c^t$。LSTM 的 $h^t$ 是这一步“展示出来”的东西：下一步的门和输出层读的是它，而记忆本身在 $c$ 里传递。两者的差别在更新方式：RNN 把整个状态重写一遍，$h^t = \\tanh(W_h h^{t-1} + W_x x^t + b)$；LSTM 保留一部分旧状态再加上新内容，$c^t = z^f \\odot c^{t-1} + z^i \\odot z$。用你设定的数：",
     "cell.tip_line": "神经元 {j}：  c：{c0} → {c1}（保留 z^f·c^(t-1) = {kept}，写入 z^i·z = {wrote}）   h：{h0} → {h1}",
