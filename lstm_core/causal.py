@@ -557,3 +557,24 @@ def state_change(model, batch, layer=-1):
         out["ratio"] = out["hidden"] / out["cell"] if out["cell"] > 0 else None
         out["holds"] = out["hidden"] > out["cell"]
     return out
+
+
+# ------------------------------------------------------------------ rankings kept on disk
+def ranking_record(r):
+    """``rank_units``'s result as plain JSON-ready numbers (what a shipped ranking file holds)."""
+    b = r["base"]
+    return {"units": [int(u) for u in r["units"]], "accuracy": [float(a) for a in r["accuracy"]],
+            "spread": [float(s) for s in r["spread"]], "steps": None if r["steps"] is None else list(r["steps"]),
+            "base": {"accuracy": b["accuracy"], "spread": b["spread"], "n": b["n"]}, "chance": r["chance"],
+            "n": r["n"]}
+
+
+def ranking_from_record(rec):
+    """The inverse of ``ranking_record``: the dict ``rank_units`` returns (without per-sequence scores)."""
+    units = np.array(rec["units"], dtype=int)
+    acc = np.array(rec["accuracy"], dtype=np.float64)
+    drop = rec["base"]["accuracy"] - acc
+    return {"base": dict(rec["base"], chance=rec["chance"]), "units": units, "accuracy": acc,
+            "spread": np.array(rec["spread"], dtype=np.float64), "drop": drop,
+            "order": np.lexsort((units, -np.round(drop, 12))), "n": rec["n"], "chance": rec["chance"],
+            "steps": None if rec["steps"] is None else tuple(rec["steps"])}

@@ -149,6 +149,8 @@ elif exp == "rank":
     with st.spinner(tr("lab.running", n=batch.inputs.shape[1], runs=H + 1)):
         r = LV.rank(spec, model, rng_steps)
     st.markdown(LV.rank_text(r, lang))
+    if r.get("shipped"):
+        st.caption(tr("lab.rank_shipped"))
     st.plotly_chart(LF.ranking_chart(r, lang), key="lab_rank")
     st.caption(LV.heldout_text(model, batch, lang))
     best = LV.top_units(r)

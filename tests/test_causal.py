@@ -279,3 +279,13 @@ def test_state_change_is_the_analysis_measure_over_a_batch():
     assert got["hidden"] == pytest.approx(ref["hidden_rel"].mean())
     assert got["holds"] == (got["hidden"] > got["cell"]) and got["n"] == 4 and got["steps"] == 9
     assert causal.state_change(lstm_core.GRU.init(3, 5, seed=0, output_size=2), b)["cell"] is None
+
+
+def test_a_ranking_survives_its_record(hand):
+    import json
+    model, task = hand
+    r = causal.rank_units(model, causal.heldout(task, n=32), steps=(1, 5))
+    back = causal.ranking_from_record(json.loads(json.dumps(causal.ranking_record(r))))
+    assert back["order"].tolist() == r["order"].tolist() and back["steps"] == (1, 5)
+    np.testing.assert_array_equal(back["drop"], r["drop"])
+    assert back["base"]["accuracy"] == r["base"]["accuracy"] and back["chance"] == r["chance"]

@@ -9,6 +9,8 @@ or over random draws) and chance.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import streamlit as st
 
@@ -40,9 +42,50 @@ def heldout(spec: ModelSpec, _model, seed=causal.HELDOUT_SEED, n=causal.N_HELDOU
 
 
 # ------------------------------------------------------------------ the experiments, cached
+RANKINGS = "lab_rankings.json"    # beside the presets: each one's ranking over all steps (python -m bench.lab --save)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_rankings() -> dict:
+    import json
+
+    from lstm_core import presets
+    path = presets.HERE / RANKINGS
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["rankings"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+@functools.lru_cache(maxsize=32)
+def _file_digest(name) -> str:
+    import hashlib
+
+    from lstm_core import presets
+    try:
+        return hashlib.sha256(presets.path(name).read_bytes()).hexdigest()
+    except (OSError, ValueError):
+        return ""
+
+
+def shipped_ranking(preset, steps, n):
+    """The ranking measured when the preset was shipped, if it is for this very file, these steps and
+    this many held-out sequences; else None (then the page measures it)."""
+    entry = _shipped_rankings().get(preset) if preset else None
+    if not entry or entry.get("sha256") != _file_digest(preset):
+        return None
+    rec = entry["record"]
+    if rec["n"] != n or (rec["steps"] is not None and tuple(rec["steps"]) != tuple(steps or ())):
+        return None
+    return {**causal.ranking_from_record(rec), "shipped": True}
+
+
 @st.cache_resource(**CACHE)
 def rank(spec: ModelSpec, _model, steps):
     batch = heldout(spec, _model)
+    shipped = shipped_ranking(spec.preset, steps, batch.inputs.shape[1])
+    if shipped is not None:      # the same file, steps and sequences: measured already (same seed, same numbers)
+        return shipped
     with blas_threads(1):         # small products: one BLAS thread is fastest, and leaves a core to others
         return causal.rank_units(_model, batch, steps=steps, task=causal.task_of(_model))
 

@@ -55,6 +55,7 @@ EN = {
     "lab.rank_steps": "Silence over steps",
     "lab.rank_table": "Every unit",
     "lab.use_top": "Intervene on units {units}",
+    "lab.rank_shipped": "Over all steps this ranking was measured when the example was shipped, on these same sequences (`python -m bench.lab --save`); any other range of steps is measured now.",
     "lab.acc": "{acc} ± {spread} ({n} sequences)",
     "lab.rank_item": "unit {unit} ({drop} points, to {acc})",
     "lab.rank_result": "Untouched: **{base}**, chance {chance}. Silencing these costs the most: {items}. {harmless} of the {H} units cost nothing at all.",
@@ -149,6 +150,7 @@ ZH = {
     "lab.rank_steps": "沉默的步范围",
     "lab.rank_table": "所有神经元",
     "lab.use_top": "对神经元 {units} 施加干预",
+    "lab.rank_shipped": "覆盖全部步的这份排序是在随附这个示例时、在同样这些序列上测好的（`python -m bench.lab --save`）；换成其他步范围则现场测量。",
     "lab.acc": "{acc} ± {spread}（{n} 条序列）",
     "lab.rank_item": "神经元 {unit}（{drop} 个百分点，降到 {acc}）",
     "lab.rank_result": "不做改动：**{base}**，随机猜 {chance}。让它们沉默代价最大：{items}。{H} 个神经元中有 {harm"
