@@ -69,6 +69,6 @@ else:
     model, trace = trained, SM.forward(shown, trained, X)
     if note:
         st.caption(note)
-for name in ("reset", "update", "candidate", "hidden"):
-    st.plotly_chart(TP.heatmap(trace[name], tokens, name, lang, cell="gru"), key=f"gru_{name}")
+# r, u, ñ and h stacked over time, stepped in the browser with the cell diagram and its numbers at every step
+TP.trace_player(model, trace, tokens, raw, lang, key="gru_player")
 P.show_table(st, model, trace, raw, lang)

@@ -43,7 +43,8 @@ st.plotly_chart(TF.unrolled_diagram(tokens, lang, values=trace["hidden"][:, unit
 
 st.subheader(tr("rnn.heat"))
 st.markdown(tr("rnn.heat_text"))
-st.plotly_chart(TP.heatmap(trace["hidden"], tokens, "hidden", lang, cell="rnn"))
+# h over time, stepped in the browser with h = tanh(…) at every step; a row clicked there moves the slider above
+TP.trace_player(model, trace, tokens, raw, lang, key="rnn_player", unit=unit, unit_key=keys.RNN_UNIT)
 P.show_table(st, model, trace, raw, lang)
 
 st.subheader(tr("rnn.mix"))

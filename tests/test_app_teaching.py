@@ -52,6 +52,22 @@ def assert_clean(at, lang):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in at.title[0].value + "".join(shown))
 
 
+def player(at):
+    """The data the page's trace player was handed (``ui.player.data.player_data`` and its position), or None."""
+    import json
+
+    from streamlit.testing.v1.element_tree import UnknownElement
+
+    def find(node):
+        for child in (node.children.values() if isinstance(getattr(node, "children", None), dict) else []):
+            if isinstance(child, UnknownElement) and getattr(child.proto, "component_name", "").endswith("player"):
+                return json.loads(child.proto.json)
+            found = find(child)
+            if found is not None:
+                return found
+    return find(at.main)
+
+
 def charts(at):
     return at.get("plotly_chart")
 
@@ -84,7 +100,9 @@ def test_rnn_page_follows_the_url():
     assert at.slider(key="w_rnn_unit").value == 2
     note = " ".join(c.value for c in at.caption)
     assert "(5)" in note and "(3)" in note and "4 numbers per step" in note     # one-hot over a, b, c, d
-    assert len(charts(at)) == 4                     # unrolled, heatmap of h, influence matrix, share
+    assert len(charts(at)) == 3                     # unrolled, influence matrix, share; h over time: the player
+    data = player(at)
+    assert (data["cell"], data["H"], data["T"], data["unit"]) == ("rnn", 5, len(SEQ), 2)   # on the slider's unit
     fi = analysis.first_token_influence(TP.run("rnn", TP.encoded(SEQ, "chars", "onehot_sequence", 3)[1], 5, 3)[0],
                                         TP.encoded(SEQ, "chars", "onehot_sequence", 3)[1])
     assert TP.percent(fi["share"][1]) in " ".join(m.value for m in at.markdown)
@@ -196,7 +214,9 @@ def test_gru_page_counts_parameters_for_the_chosen_sizes(lang):
     text = " ".join(m.value for m in at.markdown)
     assert all(f"{counts[k]:,}" in text for k in counts)
     assert counts["lstm"] == 4 * counts["rnn"] and counts["gru"] == 3 * counts["rnn"]
-    assert len(charts(at)) == 5                        # parameter bars + r, u, ñ, h
+    assert len(charts(at)) == 1                        # parameter bars; r, u, ñ, h over time: the player
+    data = player(at)
+    assert data["cell"] == "gru" and data["names"] == ["reset", "update", "candidate", "hidden"]
 
 
 def test_pages_follow_the_sidebar_encoding():

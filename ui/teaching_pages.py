@@ -175,6 +175,29 @@ def heatmap(values, tokens, name, lang, cell="lstm"):
     return figures.heatmap(values, tokens, name, cell, lang)
 
 
+def trace_player(model, trace, tokens, raw, lang, key, unit=None, unit_key=None):
+    """The trace player (``ui.player``, as in the explorer) for a page's run: every value over time,
+    stepped in the browser, with the cell diagram and its arithmetic at each step, and a trained model's
+    top 5 beside the answer its task expects. ``tokens`` as shown, ``raw`` as the model read them;
+    ``unit`` where it starts; ``unit_key`` a page widget that follows the unit chosen in the player."""
+    from . import predictions
+    from .player.component import cached_data, player, position
+
+    top = predictions.player_top(model, trace)
+    expected = predictions.expected(model, list(raw), trace) if top is not None else None
+    data = cached_data(trace=trace, tokens=list(tokens), model=model.describe(), lang=lang, predictions=top,
+                       expected=expected)
+
+    def moved():
+        pos = position(key)
+        if pos and unit_key:
+            st.session_state[unit_key] = pos["unit"]
+
+    where = position(key) or {}
+    return player(data, key=key, t=where.get("t"), unit=unit if unit is not None else where.get("unit"),
+                  trace=trace, on_change=moved if unit_key else None, file_name=f"{key}.html")
+
+
 def heatmap_pair(before, after, tokens, name, lang, cell="lstm"):
     """Two heatmaps of the same value on one shared colour range, so they can be compared square by square."""
     figs = [heatmap(v, tokens, name, lang, cell) for v in (before, after)]
