@@ -15,10 +15,11 @@ ctx = setup("memory")
 tr, lang, view = ctx.tr, ctx.lang, ctx.view
 
 st.title(tr("mem.title"))
-st.markdown(tr("mem.intro"))
+intro = st.empty()              # said once the page knows which models it compares
 # trained cells by default (the sidebar's model and the shipped examples of the other kinds for its task);
 # the random trio of the sidebar's size and seed on request, or when nothing trained fits
 models, main = SM.trio(ctx, keys.MEM_WEIGHTS)
+intro.markdown(tr("mem.intro" if models is None else "mem.intro_trained"))
 if models is None:
     SM.show_line(ctx, SM.Pick(view.model.with_(cell="lstm"), "random"), None)
     tokens, X = TP.sequence_input(ctx)

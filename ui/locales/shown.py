@@ -38,6 +38,7 @@ EN = {
     "pred.col_top": "top {k} (probability)",
     "pred.col_right": "right?",
     # ----------------------------------------------------------- Long-term memory page, trained models
+    "mem.intro_trained": "Three trained models, one of each kind (RNN, GRU, LSTM), read the same sequence: the sidebar's model — or, while the sidebar holds random weights, the recall example — and the shipped examples of the other two kinds for the same task. The measurements below compare how long each one keeps the past.",
     "mem.change_lstm": "On this sequence the LSTM's cell state moves by {c} of its size per step on average, its hidden state by {h}.",
     "mem.change_verdict": "**Measured on the trained examples** ({n} held-out sequences each; change per step relative to the state's own size, averaged over all steps): h moves more than c on {holds} of the {total} trained LSTMs — {yes}.",
     "mem.change_fails": "It does not hold on {no}: there c moves at least as much as h.",
@@ -87,6 +88,7 @@ ZH = {
     "pred.col_top": "前 {k} 名（概率）",
     "pred.col_right": "对吗？",
     # ----------------------------------------------------------- Long-term memory page, trained models
+    "mem.intro_trained": "三个训练好的模型（RNN、GRU、LSTM 各一个）读同一条序列：侧边栏的模型——侧边栏是随机权重时则用记忆字母的示例——以及同一任务随附的另外两种单元的示例。下面的测量比较它们各自能把过去记住多久。",
     "mem.change_lstm": "在这条序列上，LSTM 的细胞状态每步平均变化其自身大小的 {c}，隐藏状态变化 {h}。",
     "mem.change_verdict": "**在训练好的示例上实测**（每个模型 {n} 条留出序列；每步的变化量除以该状态自身的典型大小，再对所有步取平均）：{total} 个训练好的 LSTM 中有 {holds} 个的 h 比 c 变得多——{yes}。",
     "mem.change_fails": "在 {no} 上这句话不成立：那里 c 的变化不小于 h。",
