@@ -106,3 +106,22 @@ def test_every_page_runs_an_uploaded_model_and_names_it(uploads, which, lang):
         at.run()
         names = [md_escape(good[2])] + [t(f"preset.recall_{k}", lang) for k in ("lstm", "rnn", "gru")] + _random(lang)
         _check(at, lang, names)
+
+
+@pytest.mark.parametrize("name", ["adding_lstm", "temporal_order_gru", "charlm_en_lstm", "recall_rnn"])
+def test_every_experiment_of_the_lab_runs(name):
+    """The four experiments on a regression (numbers typed), a GRU, a language model and an RNN (which has no
+    gates to clamp): each names its sequences, accuracy and chance (or says why it cannot)."""
+    lang = "en" if name != "charlm_en_lstm" else "zh"
+    at = _session("lab", lang, preset=name)
+    at.run()
+    _check(at, lang, [t(f"preset.{name}", lang)])
+    for exp in ("edit", "rank", "intervene", "patch"):
+        at.radio(key=keys.LAB_EXPERIMENT).set_value(exp).run()
+        _check(at, lang, [t(f"preset.{name}", lang)])
+        shown = " ".join(_texts(at))
+        if exp in ("rank", "intervene"):
+            assert "256" in shown and "±" in shown, shown[-400:]
+        if exp == "intervene":
+            kinds = at.radio(key=keys.LAB_IV_KIND).options
+            assert len(kinds) == (4 if name.endswith("lstm") else 1)
