@@ -94,7 +94,8 @@ if exp == "edit":
         st.info(tr("lab.edit_too_short"))
         st.stop()
     top = T + 1 if kind == "insert" else T
-    fit_widget(keys.LAB_EDIT_POS, 1, top, 1)
+    first_pos, first_new = LV.default_edit(raw, vectors)     # numbers: a marked value changed; else step 1
+    fit_widget(keys.LAB_EDIT_POS, 1, top, first_pos)
     pos = int(c2.number_input(tr("lab.edit_pos"), 1, top, key=keys.LAB_EDIT_POS, help=tr("lab.edit_pos_help")))
     new, new_vec = None, None
     if kind != "delete":
@@ -108,7 +109,7 @@ if exp == "edit":
         else:
             if not isinstance(st.session_state.get(keys.LAB_EDIT_TOKEN), str) or (
                     vectors is not None and LV.parse_vector(st.session_state[keys.LAB_EDIT_TOKEN], X.shape[1]) is None):
-                st.session_state[keys.LAB_EDIT_TOKEN] = raw[0] if raw else ""
+                st.session_state[keys.LAB_EDIT_TOKEN] = first_new
             typed = c3.text_input(tr("lab.edit_token_typed" if vectors is None else "lab.edit_vector",
                                      n=X.shape[1]), key=keys.LAB_EDIT_TOKEN)
             new = typed.strip()

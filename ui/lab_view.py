@@ -168,6 +168,20 @@ def edit_sequence(tokens, vectors, kind, position, new_token=None, new_vector=No
     return toks, np.array(rows)
 
 
+def default_edit(tokens, vectors):
+    """(1-based step, new token text) the edit experiment starts with. Numbers (the adding problem): the
+    first step whose last number is 1 (a marker), its first number v replaced by 1 − v, so the sum the
+    task asks for changes; else step 1 and its own token (a vocabulary picks another one)."""
+    if vectors is not None and len(vectors):
+        v = np.asarray(vectors, dtype=np.float64)
+        marked = np.nonzero(v[:, -1] > 0.5)[0] if v.shape[1] > 1 else []
+        s = int(marked[0]) if len(marked) else 0
+        new = v[s].copy()
+        new[0] = round(1.0 - new[0], 2)
+        return s + 1, ", ".join(f"{x:g}" for x in new)
+    return 1, (str(tokens[0]) if len(tokens) else "")
+
+
 def parse_vector(text, width):
     """A typed step of numbers ("0.5, 1") as a vector of ``width`` values, or None if it is not one."""
     import re
