@@ -47,7 +47,8 @@ if set(flows) == set(SM.ORDER):
     st.markdown(tr("mem.grad_numbers", **first, lstm_c=TP.sci(flows["lstm"]["grad_cell"][0])))
 if "lstm" in flows:
     st.markdown(tr("mem.forget_text"))
-st.caption(tr("mem.forget_bias_hint"))        # the sidebar's forget-gate bias (random weights)
+    if models is None:        # the sidebar's forget-gate bias exists for random weights only
+        st.caption(tr("mem.forget_bias_hint"))
 
 # ------------------------------------------------------------ c vs h
 st.subheader(tr("mem.change"))
