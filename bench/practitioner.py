@@ -66,14 +66,14 @@ def big_model_file(folder: Path) -> Path:
 
 
 def first_view(path: Path):
-    from ui import model_source
+    from ui import model_source, predictions
     from ui.player.data import player_data
     from ui.state import ModelSpec
 
     model = lstm_core.load(path)
     spec = ModelSpec("lstm", model.hidden_size, model.num_layers, upload="bench")
     run = model_source.compute(spec, SENTENCE, "words", "onehot_model", model)
-    top, expected = model_source.predictions(model, run)
+    top, expected = predictions.for_player(model, run.trace, run.tokens)
     data = player_data(run, lang="en", predictions=top, expected=expected)    # what the explorer's player receives
     json.dumps(data, ensure_ascii=False)
     return model, run

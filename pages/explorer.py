@@ -121,14 +121,14 @@ def player_moved():
         ctx.update(t=pos["t"], unit=pos["unit"])
 
 
-top, expected = model_source.predictions(ctx.model, run)
+top, expected = P.for_player(ctx.model, trace, tokens)
 data = cached_data(run, lang=lang, layer=layer_ix, predictions=top, expected=expected)
 with player_box:
     player(data, key="player", t=ctx.view.t, unit=unit, rows=units, color_by=color_by, trace=trace,
            on_change=player_moved, file_name="lstm-explorer.html")
 
-# ------------------------------------------------------------------ what the model predicts at the step shown
-P.show_step(st, ctx.model, trace, tokens, min(max(ctx.view.t, 1), T) - 1, lang)   # reads the step in the URL
+# ------------------------------------------------------------------ what the model predicts, every step in a table
+P.show_table(st, ctx.model, trace, tokens, lang)   # the step shown is in the player, beside y^t
 
 # ------------------------------------------------------------------ about the input and the model (below the player)
 st.caption((practitioner_view.enc_note(enc, ctx.model, lang) or

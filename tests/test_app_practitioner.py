@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 import lstm_core
 from lstm_core.files import writer
-from ui import model_source, upload
 from ui import practitioner_view as pv
+from ui import predictions, upload
 from ui.errors import Problem
 from ui.i18n import t
 from ui.state import md_escape
@@ -59,7 +59,8 @@ def test_a_bidirectional_classifier_with_its_vocabulary_in_the_file(lang):
     seen = text_of(at)
     assert t("vocab.panel", lang, n="20", tokenizer=t("vocab.tokenizer.words", lang), unk=md_escape("<unk>")) in seen
     assert t("vocab.directions", lang, h_last=5) in seen
-    top, _ = model_source.predictions(at.session_state["good_upload"][1], run)   # what the player shows per step
+    model = at.session_state["good_upload"][1]
+    top, _ = predictions.for_player(model, run.trace, run.tokens)   # what the player shows per step
     assert len(top) == 6 and len(top[-1]) == 3 and abs(sum(p for _, p in top[-1]) - 1) < 1e-5
 
 
@@ -78,7 +79,8 @@ def test_a_char_lm_with_a_sidecar_vocabulary_uploaded_beside_it_predicts_the_nex
     clean(at)
     run = at.session_state["good_run"]
     assert run.trace.cell == "gru" and run.encoded.ids[:3] == (0, 1, 2)
-    top, _ = model_source.predictions(at.session_state["good_upload"][1], run)   # the next character, top 5
+    model = at.session_state["good_upload"][1]
+    top, _ = predictions.for_player(model, run.trace, run.tokens)   # the next character, top 5
     assert len(top[0]) == 5 and top[0][0][1] >= top[0][1][1]
     assert at.session_state["good_upload"][2] == "charlm_gru.npz + charlm_gru.vocab.json"
 

@@ -187,7 +187,8 @@ def test_every_preset_opens_in_the_explorer(name):
     info = next(p for p in shipped.manifest() if p["name"] == name)
     captions = [c.value for c in at.sidebar.caption]
     assert t("preset.look", "en", look=info["look"]["en"]) in captions
-    assert "🔎 " + t("preset.look", "en", look=info["look"]["en"]) in [c.value for c in at.main.caption]   # on the page too
+    look = "🔎 " + t("preset.look", "en", look=info["look"]["en"])
+    assert look in [c.value for c in at.main.caption]                                    # on the page too
     run = at.session_state["good_run"]
     model = model_source.load_preset(name)
     assert run.trace.hidden_size == model.hidden_size and run.trace.steps > 1

@@ -2,7 +2,7 @@
 import numpy as np
 
 import lstm_core.presets as shipped
-from ui import model_source, state
+from ui import model_source, predictions, state
 from ui.player import player_data
 
 
@@ -14,7 +14,7 @@ def run_of(name, text):
 
 def test_recall_answers_the_first_letter_at_the_question_mark():
     model, run = run_of("recall_lstm", "B" + "." * 10 + "?")
-    top, expected = model_source.predictions(model, run)
+    top, expected = predictions.for_player(model, run.trace, run.tokens)
     assert len(top) == len(expected) == 12
     assert expected[-1] == "B" and expected[0] is None
     probs = np.asarray(run.trace.y)[-1]
@@ -24,7 +24,7 @@ def test_recall_answers_the_first_letter_at_the_question_mark():
 
 def test_the_player_carries_them_as_labels():
     model, run = run_of("charlm_en_lstm", "and t")
-    top, expected = model_source.predictions(model, run)
+    top, expected = predictions.for_player(model, run.trace, run.tokens)
     data = player_data(run, lang="zh", predictions=top, expected=expected)
     assert data["predict"]["top"][-1][0][0] == top[-1][0][0]
     assert data["predict"]["expected"][:2] == expected[:2]
@@ -34,5 +34,5 @@ def test_the_player_carries_them_as_labels():
 def test_a_model_without_an_output_layer_predicts_nothing():
     spec = state.ModelSpec("lstm", 4)
     run = model_source.compute(spec, "abc", "chars", "embedding")
-    assert model_source.predictions(None, run) == (None, None)
+    assert predictions.for_player(None, run.trace, run.tokens) == (None, None)
     assert player_data(run)["predict"] is None

@@ -28,8 +28,6 @@ import streamlit as st
 
 import lstm_core
 import lstm_core.presets
-from lstm_core import causal
-from lstm_core.training.tasks import task_from_meta
 
 from . import parsing
 from .errors import Problem
@@ -172,20 +170,6 @@ def cached_run(spec: ModelSpec, text: str, mode: str, encoding: str, _model=None
                limit: int = parsing.MAX_TOKENS) -> Run:
     """``compute``, once per (spec, text, mode, encoding, dtype, limit); the Run is read-only and shared."""
     return compute(spec, text, mode, encoding, _model, dtype=dtype, limit=limit)
-
-
-def predictions(model, run: Run, k: int = 5):
-    """(top outputs per step as (label, p), the task's expected answer per step or None) of a model
-    with a softmax output layer; (None, None) for one without (generated weights, a linear head)."""
-    trace = run.trace
-    if model is None or trace.y is None or getattr(model, "output", "softmax") != "softmax" or trace.batched:
-        return None, None
-    top = causal.top_k(trace.y, causal.output_labels(model), k=k)
-    try:
-        expected = causal.expected(task_from_meta(model.meta), run.tokens, run.encoded.X)
-    except (ValueError, TypeError, KeyError):          # no task in the file's metadata
-        expected = None
-    return top, expected
 
 
 @st.cache_resource(max_entries=4, ttl=CACHE_TTL, show_spinner=False)

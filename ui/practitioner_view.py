@@ -5,7 +5,7 @@ unknown tokens of the typed text marked), ``unit_label`` / ``direction_of``
 (→ 3, ← 3), ``label_directions`` (a Plotly heatmap's unit rows relabelled).
 ``notice``, ``vocab_panel`` and ``directions_note`` draw them. The head's
 prediction (top 5 per step; a classifier's classes) is the trace player's
-(``ui.model_source.predictions``).
+(``ui.predictions.for_player``).
 """
 from __future__ import annotations
 

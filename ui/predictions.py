@@ -1,6 +1,6 @@
 """The model's predictions as tokens: its top 5 at every step, and the answer the task expects.
 
-Pure functions (``rows``, ``step_rows``, ``player_top``) build plain data from a
+Pure functions (``rows``, ``step_rows``, ``for_player``) build plain data from a
 trace; ``show_step`` / ``show_table`` draw them with Streamlit. A model with an
 output layer gives y^t = softmax(W' h^t) over its classes (a language model's
 classes are its vocabulary: the next character); ``lstm_core.causal.top_k``
@@ -29,12 +29,16 @@ def top(model, trace, k=K):
     return causal.top_k(np.asarray(trace.y), causal.output_labels(model), k)
 
 
-def expected(model, tokens, trace):
-    """The answer the model's task expects at every step (None where it scores nothing, or no task)."""
-    task = causal.task_of(model)
+def expected(model, tokens, trace, task=None):
+    """The answer the task expects at every step (None where it scores nothing, or no task);
+    ``task`` defaults to the model's own (from its file's metadata)."""
+    task = causal.task_of(model) if task is None else task
     if task is None:
         return [None] * len(tokens)
-    return causal.expected(task, tokens, np.asarray(trace.inputs))
+    try:
+        return causal.expected(task, tokens, np.asarray(trace.inputs))
+    except (ValueError, TypeError, KeyError):       # a sequence that breaks the task's rules
+        return [None] * len(tokens)
 
 
 def label(s) -> str:
@@ -71,12 +75,12 @@ def step_rows(model, trace, tokens, s, k=K):
     return [(label(a), p, w is not None and label(a) == label(w)) for a, p in pairs], w
 
 
-def player_top(model, trace, k=K) -> list | None:
-    """Per step [[label, p], …] (p to 4 decimals): what the trace player could show beside y^t;
-    None when the run has nothing to rank. JSON-ready."""
+def for_player(model, trace, tokens, task=None, k=K):
+    """(the top ``k`` per step as (label, p), the expected answer per step): what the trace player
+    shows beside y^t (``ui.player.data``); (None, None) when the run has nothing to rank."""
     if not applies(model, trace):
-        return None
-    return [[[label(a), round(p, 4)] for a, p in pairs] for pairs in top(model, trace, k)]
+        return None, None
+    return top(model, trace, k), expected(model, tokens, trace, task)
 
 
 # ------------------------------------------------------------------ Streamlit views

@@ -183,8 +183,7 @@ def trace_player(model, trace, tokens, raw, lang, key, unit=None, unit_key=None)
     from . import predictions
     from .player.component import cached_data, player, position
 
-    top = predictions.player_top(model, trace)
-    expected = predictions.expected(model, list(raw), trace) if top is not None else None
+    top, expected = predictions.for_player(model, trace, list(raw))
     data = cached_data(trace=trace, tokens=list(tokens), model=model.describe(), lang=lang, predictions=top,
                        expected=expected)
 

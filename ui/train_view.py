@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lstm_core import causal
 from lstm_core.files import writer
 from lstm_core.notation import CELL_KINDS
 from lstm_core.training import units as unit_finder
 from lstm_core.training.tasks import SHORTEST_GAP, TASKS, make_task
 from lstm_core.training.trainer import Trainer
 
-from . import keys
+from . import keys, predictions
 from .errors import Problem
 
 CAP_SECONDS = 60
@@ -158,13 +157,7 @@ class Job:
             b = probe(self.task)
             tokens = probe_tokens(self.task)
             trace = model.forward(b.inputs[:, 0].astype(model.dtype))
-            top = expected = None
-            if model.output == "softmax" and trace.y is not None:
-                top = causal.top_k(trace.y, causal.output_labels(model), k=5)
-                try:
-                    expected = causal.expected(self.task.strict(), tokens, b.inputs[:, 0])
-                except (ValueError, TypeError, KeyError):
-                    expected = None
+            top, expected = predictions.for_player(model, trace, tokens, task=self.task.strict())
             while len(cache) >= 3:
                 cache.pop(next(iter(cache)))
             cache[step] = {"trace": trace, "tokens": tokens, "model": model, "top": top, "expected": expected}
