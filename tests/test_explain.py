@@ -129,3 +129,21 @@ def test_top_units():
     assert top_units(vals, 2, names=["hidden", "cell"]) == [5, 1]
     with pytest.raises(ValueError):
         top_units(vals, 2, by="size")
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_a_reverse_unit_reads_its_old_state_from_the_next_step(cell):
+    """In a bidirectional layer the units H/2 … H−1 read the sequence backwards: their c^{t−1}/h^{t−1}
+    is the state at step t+1, and at the last step the reverse direction's initial state."""
+    model = lstm_core.CELLS[cell].init(3, 4, num_layers=2, seed=1, bidirectional=True)
+    trace = model.forward(np.random.default_rng(0).normal(size=(5, 3)))
+    for layer in (0, 1):
+        for t in range(5):
+            for u in range(8):
+                s = cell_step(trace, t, u, layer)
+                if cell == "lstm":
+                    memorized = s["forget"] * s["c_prev"] + s["input"] * s["candidate"]
+                    assert memorized == pytest.approx(s["cell"], abs=1e-12)
+                else:
+                    mix = (1 - s["update"]) * s["candidate"] + s["update"] * s["h_prev"]
+                    assert mix == pytest.approx(s["hidden"], abs=1e-12)

@@ -26,6 +26,22 @@ def _layer_index(trace, layer):
     return k
 
 
+def initial_state(states, k, directions=1):
+    """Layer k's initial state over its whole width: a bidirectional layer's two directions side by side
+    (PyTorch keeps them as rows 2k and 2k + 1 of h0 / c0)."""
+    s = np.asarray(states, dtype=np.float64)
+    return s[k] if directions == 1 else np.concatenate([s[2 * k], s[2 * k + 1]])
+
+
+def previous_step(t: int, unit: int, steps: int, width: int, directions: int = 1):
+    """The step whose state ``unit`` reads at step ``t`` (0-based): t − 1, or t + 1 for a unit of the
+    reverse direction of a bidirectional layer (units width/2 … width − 1, which read the sequence
+    backwards); None where that direction starts (its initial state)."""
+    if directions == 2 and unit >= width // 2:
+        return t + 1 if t + 1 < steps else None
+    return t - 1 if t > 0 else None
+
+
 def cell_step(trace, t: int, unit: int, layer: int = -1) -> dict:
     """Every quantity of step ``t`` (0-based) for one ``unit`` of one layer.
 
@@ -48,9 +64,11 @@ def cell_step(trace, t: int, unit: int, layer: int = -1) -> dict:
         raise IndexError(f"unit {unit} is outside 0..{H - 1}")
     x = trace.inputs[t] if k == 0 else trace.layers[k - 1]["hidden"][t]
     out = {"kind": trace.cell, "t": t, "unit": unit, "layer": k, "x_t": np.array(x)}
-    out["h_prev"] = float(trace.h0[k][unit] if t == 0 else L["hidden"][t - 1][unit])
+    D = int(getattr(trace, "directions", 1))
+    prev = previous_step(t, unit, T, H, D)
+    out["h_prev"] = float(initial_state(trace.h0, k, D)[unit] if prev is None else L["hidden"][prev][unit])
     if trace.cell == "lstm":
-        out["c_prev"] = float(trace.c0[k][unit] if t == 0 else L["cell"][t - 1][unit])
+        out["c_prev"] = float(initial_state(trace.c0, k, D)[unit] if prev is None else L["cell"][prev][unit])
     for name, arr in L.items():
         out[name] = float(arr[t][unit])
     if k == trace.num_layers - 1 and trace.y is not None:

@@ -44,6 +44,7 @@ import numpy as np
 
 from lstm_core import notation
 
+from ..figures.arithmetic import initial_state
 from ..i18n import catalogue, normalize_lang
 from ..parsing import display_token
 
@@ -199,13 +200,6 @@ def _nonlinearity(trace, k, desc):
     return "tanh" if np.allclose(np.tanh(pre), h, atol=1e-5) else "relu"
 
 
-def _initial(states, k, D):
-    """Layer k's initial state over its whole width: a bidirectional layer's two directions side by side
-    (PyTorch keeps them as rows 2k and 2k + 1 of h0 / c0)."""
-    s = np.asarray(states, dtype=np.float64)
-    return s[k] if D == 1 else np.concatenate([s[2 * k], s[2 * k + 1]])
-
-
 # ------------------------------------------------------------------ the payload
 def player_data(run=None, *, trace=None, tokens=None, model=None, lang: str = "en", layer: int = -1,
                 unit: int = 0, t: int = 1, color_by: str = "hidden", title: str | None = None,
@@ -244,8 +238,8 @@ def player_data(run=None, *, trace=None, tokens=None, model=None, lang: str = "e
     layer_block = {
         "values": values,
         "derived": derived,
-        "h0": [float(v) for v in _initial(trace.h0, k, D)],
-        "c0": [float(v) for v in _initial(trace.c0, k, D)] if trace.c0 is not None else None,
+        "h0": [float(v) for v in initial_state(trace.h0, k, D)],
+        "c0": [float(v) for v in initial_state(trace.c0, k, D)] if trace.c0 is not None else None,
         "x": {"size": int(x.shape[1]), "norm": quantize(np.linalg.norm(x, axis=1)), "head": quantize(x[:, :head])},
     }
     y = None
