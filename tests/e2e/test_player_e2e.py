@@ -384,3 +384,32 @@ def test_export_offline_same_numbers(open_player, browser, tmp_path, shots):
     assert tip_text(pg) == tip_text(off)
     off.screenshot(path=str(shots / "player-export-offline.png"))
     ctx.close()
+
+
+def test_a_late_answer_or_a_recreated_element_keeps_the_readers_place(open_player):
+    """Under load a rerun may answer a report the reader has stepped past (its data carries the older
+    report's number, ``ack``), or Streamlit may re-create the element; neither moves the player back."""
+    pg = open_player(cell="lstm", H=8, T=40, lang="en")
+    for _ in range(4):
+        pg.keyboard.press("ArrowRight") if _ else pg.get_by_role("button", name="Next step").click()
+    wait_url(pg, 5, 0)                                         # report 1: t = 5
+    for _ in range(6):
+        pg.keyboard.press("ArrowRight")
+    pg.wait_for_function(f"() => {P}.seq >= 2")                # report 2: t = 11, on its way
+    assert state(pg)["t"] == 11
+    # an answer to report 1 that moved the player (t = 5 handed anew): stale, ignored
+    pg.evaluate(f"() => {{ const p = {P}; p.setData(Object.assign({{}}, p.data, {{t: 5, ack: 1}}), false); }}")
+    assert state(pg)["t"] == 11
+    # the page moving the player after hearing the latest report: followed
+    pg.evaluate(f"() => {{ const p = {P}; p.setData(Object.assign({{}}, p.data, {{t: 20, ack: p.seq}}), false); }}")
+    assert state(pg)["t"] == 20
+    # the element re-created with the same run and the data Python last handed (t = 20): the place is kept
+    t_before = state(pg)["t"] + 3
+    pg.keyboard.press("ArrowRight"), pg.keyboard.press("ArrowRight"), pg.keyboard.press("ArrowRight")
+    got = pg.evaluate(f"""() => {{
+        const p = {P}, parent = document.createElement("div");
+        document.body.appendChild(parent); p.host.remove();
+        const q = new p.constructor(parent, p.data, {{}});   // the data Python last handed: t = 20
+        return q.state().t; }}""")
+    assert got == t_before == 23
+    assert not pg.errors, pg.errors

@@ -148,12 +148,15 @@ def player(data: dict, *, key: str = "player", t: int | None = None, unit: int |
     sent = dict(data)
     # The page echoes the player's own report back (t and unit into the URL, then here): hand the browser
     # the same data as last time, so Streamlit sends a reference to it instead of the whole run again.
+    # ``ack``: the number of the last report heard, so the browser can tell a rerun that answers an older
+    # report (the reader has stepped on since) from the page moving the player itself.
     handed = st.session_state.get(f"_{key}_handed")
     reported = position_of(st.session_state.get(key))
-    if handed and handed[0] == data["id"] and reported == {"t": data["t"], "unit": data["unit"]}:
-        sent["t"], sent["unit"] = handed[1]
+    if handed and len(handed) == 3 and handed[0] == data["id"] and reported == {"t": data["t"], "unit": data["unit"]}:
+        (sent["t"], sent["unit"]), sent["ack"] = handed[1], handed[2]
     else:
-        st.session_state[f"_{key}_handed"] = (data["id"], (data["t"], data["unit"]))
+        sent["ack"] = report_number(st.session_state.get(key))
+        st.session_state[f"_{key}_handed"] = (data["id"], (data["t"], data["unit"]), sent["ack"])
     result = _mount()(key=key, data=sent, default={"pos": None}, on_pos_change=on_change or _noop,
                       width="stretch", height="content")
     if fallback:
@@ -170,6 +173,13 @@ def position_of(result) -> dict | None:
     if isinstance(pos, dict) and isinstance(pos.get("t"), int) and isinstance(pos.get("unit"), int):
         return {"t": pos["t"], "unit": pos["unit"]}
     return None
+
+
+def report_number(result) -> int:
+    """The browser numbers its reports (1, 2, …); 0 before the first."""
+    pos = result.get("pos") if result is not None else None
+    n = pos.get("n") if isinstance(pos, dict) else None
+    return n if isinstance(n, int) and not isinstance(n, bool) and n >= 0 else 0
 
 
 def position(key: str = "player") -> dict | None:

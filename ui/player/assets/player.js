@@ -192,7 +192,17 @@ class Player {
     this.layoutRaf = 0;
     this.width = 0;
     REGISTRY.push(this);
-    this.setData(data, true);
+    this.timing = { mountAt: now() };          // ms since the page's navigation began (benchmark)
+    // Streamlit may re-create the element (a rerun that moved it): the same run under the same key then
+    // keeps the reader's place, as a rerun does, instead of starting over where Python last handed it.
+    const old = data && data.mount_key ? REGISTRY.find(p => p !== this && p.data && !p.host.isConnected &&
+      p.data.mount_key === data.mount_key && p.data.id === data.id) : null;
+    if (old) {
+      Object.assign(this, { data: old.data, s: old.s, unit: old.unit, colorBy: old.colorBy, sent: old.sent,
+                            seq: old.seq });
+      old.destroy();
+      this.setData(data, false);
+    } else this.setData(data, true);
     this.resizeObs = new ResizeObserver(() => this.scheduleLayout());
     this.resizeObs.observe(this.host);
   }
@@ -202,7 +212,7 @@ class Player {
     this.calls = (this.calls || 0) + 1;
     const prev = this.data;
     const sameRun = !first && prev.id === data.id;
-    const sameView = sameRun && prev.lang === data.lang &&
+    const sameView = sameRun && !!this.root && prev.lang === data.lang &&
       JSON.stringify(prev.rows || null) === JSON.stringify(data.rows || null);
     this.data = data;
     this.T = data.T; this.H = data.H; this.cell = data.cell;
@@ -221,8 +231,11 @@ class Player {
       this.sent = { t: data.t, unit: data.unit };
       this.pause(false);
     } else {
-      // the same run again (Python reran): follow it only if Python moved the position itself
-      const fromPython = !(data.t === prev.t && data.unit === prev.unit) &&
+      // the same run again (Python reran): follow it only if Python moved the position itself, and had
+      // heard our latest report (data.ack: the last report's number Python had; an older one means this
+      // rerun answers a report the reader has stepped past since, and its position is stale)
+      const stale = typeof data.ack === "number" && data.ack < (this.seq || 0);
+      const fromPython = !stale && !(data.t === prev.t && data.unit === prev.unit) &&
         !(this.sent && data.t === this.sent.t && data.unit === this.sent.unit) &&
         !(data.t - 1 === this.s && data.unit === this.unit);
       if (fromPython) { this.s = data.t - 1; this.unit = data.unit; this.sent = { t: data.t, unit: data.unit }; }
@@ -533,6 +546,8 @@ class Player {
     const pos = { t: this.s + 1, unit: this.unit };
     if (this.sent && this.sent.t === pos.t && this.sent.unit === pos.unit) return;
     this.sent = pos;
+    this.seq = (this.seq || 0) + 1;
+    pos.n = this.seq;                         // numbered, so a late answer to an older report is known
     this.root.dataset.sent = `${pos.t},${pos.unit}`;
     this.root.dataset.sends = String((parseInt(this.root.dataset.sends || "0", 10)) + 1);
     if (typeof this.comp.setStateValue === "function") {
