@@ -171,8 +171,10 @@ def test_buttons_keys_and_url(open_player, shots):
     pg.get_by_role("button", name="Previous step").click()
     assert state(pg)["t"] == 39
     wait_url(pg, 39, 0)
-    pg.wait_for_function("() => (document.querySelector('#sent') || {}).textContent === '39,0'")
-    # the rerun that wrote the URL handed the browser the same data: nothing decoded or drawn again
+    pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    pg.wait_for_timeout(300)
+    # the rerun that wrote the URL (the player's fragment only) handed the browser the same data: nothing
+    # decoded or drawn again
     assert state(pg)["calls"] == 1
     # stepping never waited for the server: at most one report per pause in the typing
     assert int(pg.evaluate(f"() => {P}.root.dataset.sends")) <= 2
@@ -296,13 +298,13 @@ def test_a_subset_of_rows(open_player):
 def test_chinese_and_screens(open_player, shots):
     pg = open_player(cell="lstm", H=64, T=200, lang="zh", locale="zh-CN", t=37, unit=5)
     pos = pg.locator(".lp-pos").inner_text()
-    assert "第 37 步，共 200 步" in pos and "单元 5" in pos
+    assert "第 37 步，共 200 步" in pos and "神经元 5" in pos
     arith = pg.locator(".lp-arith").inner_text()
     for word in ("忘记阶段", "选择记忆阶段", "输出阶段"):
         assert word in arith
     assert pg.get_by_role("button", name="下一步").count() == 1
     hover_cell(pg, 0, 40, 5)
-    assert "词元" in tip_text(pg) and "单元 5" in tip_text(pg)
+    assert "词元" in tip_text(pg) and "神经元 5" in tip_text(pg)
     pg.mouse.move(5, 5)
     # one screen: controls, heatmaps and the cell diagram visible together at 1280 × 720
     pg.evaluate(f"() => {P}.root.scrollIntoView()")

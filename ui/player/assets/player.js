@@ -256,11 +256,24 @@ class Player {
 
   v(name, s, u) { return this.dec.values[name].at(s * this.H + u); }
 
+  /** The step whose state unit u reads at step s (as ui/figures/arithmetic.previous_step): s − 1, or s + 1
+   *  for a unit of the reverse direction of a bidirectional layer; -1 where its direction starts. */
+  prevStep(s, u) {
+    if (this.data.directions === 2 && u >= this.H / 2) return s + 1 < this.T ? s + 1 : -1;
+    return s - 1;
+  }
+  /** A unit's name: "7", or "→7" / "←7" in a bidirectional layer (each direction counts from 0). */
+  unitName(u) {
+    if (this.data.directions !== 2) return String(u);
+    const half = this.H / 2;
+    return u < half ? "→" + u : "←" + (u - half);
+  }
+
   stepValues(s, u) {   // every scalar of step s, unit u (as ui/figures/arithmetic.cell_step)
-    const out = {};
+    const out = {}, p = this.prevStep(s, u);
     for (const name of Object.keys(this.dec.values)) out[name] = this.v(name, s, u);
-    out.h_prev = s === 0 ? this.dec.h0[u] : this.v("hidden", s - 1, u);
-    if (this.cell === "lstm") out.c_prev = s === 0 ? this.dec.c0[u] : this.v("cell", s - 1, u);
+    out.h_prev = p < 0 ? this.dec.h0[u] : this.v("hidden", p, u);
+    if (this.cell === "lstm") out.c_prev = p < 0 ? this.dec.c0[u] : this.v("cell", p, u);
     return out;
   }
 
@@ -630,7 +643,7 @@ class Player {
       ctx.drawImage(img, left, top + titleH, plotW, H * rowPx);
       // unit labels
       ctx.fillStyle = "#555"; ctx.font = `10px ${FONT}`; ctx.textAlign = "right";
-      for (let r = 0; r < H; r += uEvery) ctx.fillText(String(this.unitAt(r)), left - 4, top + titleH + (r + 0.5) * rowPx);
+      for (let r = 0; r < H; r += uEvery) ctx.fillText(this.unitName(this.unitAt(r)), left - 4, top + titleH + (r + 0.5) * rowPx);
       ctx.strokeStyle = "#999"; ctx.lineWidth = 1;
       ctx.strokeRect(left - 0.5, top + titleH - 0.5, plotW + 1, H * rowPx + 1);
     });
@@ -737,7 +750,7 @@ class Player {
   tipText(name, s, u) {
     const v = this.v(name, s, u);
     return `${esc(this.t("hover.token"))} “<b>${esc(this.token(s))}</b>” · ${esc(this.t("hover.step"))} ${s + 1} · ` +
-           `${esc(this.t("hover.unit"))} ${u}<br>${symHtml(this.data.symbols[name] || [name, ""])} ${esc(this.valueName(name))} = ` +
+           `${esc(this.t("hover.unit"))} ${esc(this.unitName(u))}<br>${symHtml(this.data.symbols[name] || [name, ""])} ${esc(this.valueName(name))} = ` +
            `<b>${fmt(v, 3)}</b>`;
   }
   showTip(e, html) {
@@ -765,7 +778,7 @@ class Player {
     }
     for (const [lab, top] of this.ulabels) {
       lab.hidden = !shown;
-      lab.textContent = String(u); lab.style.top = Math.max(top + 7, top + (r + 0.5) * g.rowPx) + "px";
+      lab.textContent = this.unitName(u); lab.style.top = Math.max(top + 7, top + (r + 0.5) * g.rowPx) + "px";
     }
   }
 
@@ -809,7 +822,7 @@ class Player {
       ctx.fillText(g.labels[s], g.xs[s] + g.ws[s] / 2, g.ys[s] + g.rowH / 2 + 0.5);
     }
     const value = this.symText(name) + " " + this.valueName(name);
-    this.stripTitle.textContent = this.t("strip", { unit: u, value });
+    this.stripTitle.textContent = this.t("strip", { unit: this.unitName(u), value });
     this.stripC.setAttribute("aria-label", this.stripTitle.textContent);
   }
 
@@ -856,7 +869,7 @@ class Player {
     this.setPos(s, u, tok);
     this.root.dataset.t = String(s + 1);
     this.root.dataset.unit = String(u);
-    if (!this.playing) this.live.textContent = this.t("pos", { t: s + 1, T, token: tok, unit: u });
+    if (!this.playing) this.live.textContent = this.t("pos", { t: s + 1, T, token: tok, unit: this.unitName(u) });
     // token strip: outline this step's token, scroll the strip (never the page) to it
     const sg = this.sgeo, st = this.strip, now = this.stripNow;
     now.style.left = (sg.xs[s] - 2) + "px"; now.style.top = (sg.ys[s] - 2) + "px";
@@ -867,7 +880,7 @@ class Player {
     }
     // cell diagram and arithmetic
     const vals = this.stepValues(s, u);
-    this.cellTitle.textContent = this.t("cell.title", { cell: this.cell.toUpperCase(), t: s + 1, unit: u });
+    this.cellTitle.textContent = this.t("cell.title", { cell: this.cell.toUpperCase(), t: s + 1, unit: this.unitName(u) });
     this.drawCell(vals);
     this.renderArith(vals);
     if (this.data.predict) this.renderPred(s);
@@ -896,13 +909,13 @@ class Player {
         return [m ? m[1] : null, node];
       });
     }
-    const vals = { t: s + 1, T: this.T, token: tok, unit: u };
+    const vals = { t: s + 1, T: this.T, token: tok, unit: this.unitName(u) };
     for (const [k, node] of this.posParts) if (k && node.textContent !== String(vals[k])) node.textContent = String(vals[k]);
   }
 
   renderArith(vals) {
     const lines = arithmeticLines(this.cell, vals, this.data.rnn_act);
-    this.arithTitle.textContent = this.t("arith.title", { unit: this.unit, t: this.s + 1 });
+    this.arithTitle.textContent = this.t("arith.title", { unit: this.unitName(this.unit), t: this.s + 1 });
     if (!this.arithRows) {           // the list is built once; a step rewrites only the numbers
       this.arith.textContent = "";
       this.arithRows = {};
@@ -930,6 +943,7 @@ class Player {
 
   /* ---- cell diagram (coordinates as ui/figures/sequence.py: x 0..10, y 0..6.5, y up) */
   drawCell(vals) {
+    const pv = this.data.directions === 2 && this.unit >= this.H / 2 ? "t+1" : "t−1";   // a reverse unit reads t+1
     const c = this.cellC, dpr = this.dpr || 1;
     const W = Math.max(200, Math.floor(c.clientWidth || 300));
     const Hc = Math.round(Math.min(330, Math.max(165, W * 0.54)));
@@ -991,12 +1005,12 @@ class Player {
     box(1.2, 0.55, ["x", "t"], null, "x", { w: 1.7, h: 0.82, text2: `‖x‖ ${fmt(norm, 2)}`,
       hover: `x<sup>t</sup> · ${esc(name("x"))}: ${esc(this.t("cell.x", { n: dx.size, norm: fmt(norm, 4) }))}` +
              `<br>[${head.join(", ")}${dx.size > headN ? ", …" : ""}]` });
-    box(3.1, 0.55, ["h", "t−1"], vals.h_prev, "hidden", { hover: exact(`h<sup>t−1</sup> ${esc(name("h_prev"))}`, vals.h_prev) });
+    box(3.1, 0.55, ["h", pv], vals.h_prev, "hidden", { hover: exact(`h<sup>${pv}</sup> ${esc(name("h_prev"))}`, vals.h_prev) });
     line(1.2, 0.96, 1.2, 1.22); line(3.1, 0.95, 3.1, 1.22);
     if (this.cell !== "rnn") {   // "[x^t, h^{t−1}]": what every gate reads
       ctx.fillStyle = "#333"; ctx.textAlign = "left"; ctx.textBaseline = "middle";
       let x = X(3.85);
-      for (const [txt, sup] of [["[x", "t"], [", h", "t−1"], ["]", ""]]) x = this.drawSym(ctx, [txt, sup], x, Y(0.55), fs * 0.95, false);
+      for (const [txt, sup] of [["[x", "t"], [", h", pv], ["]", ""]]) x = this.drawSym(ctx, [txt, sup], x, Y(0.55), fs * 0.95, false);
     }
     if (this.cell === "lstm") {
       const gates = [[3.0, "forget", "forget"], [4.6, "input", "input"], [6.2, "candidate", "candidate"], [7.6, "output", "output_gate"]];
@@ -1007,7 +1021,7 @@ class Player {
         box(gx, gy, S(n), vals[n], n, { hover: exact(`${symHtml(S(n))} ${esc(name(n))}`, vals[n]) + lh(key) });
       }
       const cy = 5.6, cr = "cell";
-      box(0.9, cy, ["c", "t−1"], vals.c_prev, "cell", { range: cr, hover: exact(`c<sup>t−1</sup> ${esc(name("c_prev"))}`, vals.c_prev) });
+      box(0.9, cy, ["c", pv], vals.c_prev, "cell", { range: cr, hover: exact(`c<sup>${pv}</sup> ${esc(name("c_prev"))}`, vals.c_prev) });
       op(3.0, cy, "×"); op(5.4, cy, "+"); op(5.4, 3.75, "×");
       box(8.3, 4.4, ["tanh c", "t"], vals.cell_tanh, "cell_tanh", { w: 1.15, h: 0.72, hover: exact(`tanh(c<sup>t</sup>)`, vals.cell_tanh) });
       op(8.3, 3.05, "×");
@@ -1035,7 +1049,7 @@ class Player {
       box(7.0, 3.6, S("candidate"), vals.candidate, "candidate", { hover: exact(`ñ ${esc(name("candidate"))}`, vals.candidate) + lh("candidate") });
       arrow(3.55, 2.2, 6.45, 3.45);
       label(4.9, 3.2, "r ⊙ (W·h)", fs * 0.85);
-      box(0.9, hy, ["h", "t−1"], vals.h_prev, "hidden", { hover: exact(`h<sup>t−1</sup> ${esc(name("h_prev"))}`, vals.h_prev) });
+      box(0.9, hy, ["h", pv], vals.h_prev, "hidden", { hover: exact(`h<sup>${pv}</sup> ${esc(name("h_prev"))}`, vals.h_prev) });
       op(7.0, hy, "+");
       arrow(1.45, hy, 6.74, hy); arrow(7.0, 4.01, 7.0, hy - 0.29); arrow(5.0, gy + gh / 2, 6.8, hy - 0.22);
       label(5.5, 4.4, "1−u : u", fs * 0.85);
