@@ -62,6 +62,11 @@ def test_upload_limit_fits_the_weight_file_limit(config):
     assert MAX_BYTES <= config["server"]["maxUploadSize"] * 1024 * 1024 * 1.05
 
 
+def test_no_full_garbage_collection_after_every_run(config):
+    """It cost ~60 ms of CPU per run, per session (docs/benchmarks.md, "Player"): a class stepping at once."""
+    assert config["runner"]["postScriptGC"] is False
+
+
 def test_headless_and_no_development_mode(config):
     assert config["server"].get("headless", False) is True
     assert config.get("global", {}).get("developmentMode", False) is False

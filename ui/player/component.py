@@ -126,16 +126,45 @@ def cached_data(run=None, *, trace=None, tokens=None, model=None, lang="en", lay
 
 def player(data: dict, *, key: str = "player", t: int | None = None, unit: int | None = None, rows=None,
            color_by: str | None = None, trace=None, on_change: Callable | None = None, download: bool = True,
-           file_name: str = "lstm-trace.html", fallback: bool = True) -> dict | None:
+           file_name: str = "lstm-trace.html", fallback: bool = True, fragment: bool = True) -> dict | None:
     """Mount the player for ``data``; return where the user last stopped, {"t", "unit"} (or None).
 
     ``t`` (1-based) and ``unit`` say where it stands (default: the ones in
     ``data``), clamped to the run; ``rows`` the units the heatmaps show, in
     order (default all); ``color_by`` the value that colours the token strip.
-    ``on_change`` runs (as a Streamlit callback, before the page reruns) when
-    the user stops somewhere new; read the position with ``position(key)``.
+    ``on_change`` runs (as a Streamlit callback, before the rerun) when the
+    user stops somewhere new; read the position with ``position(key)``.
     ``trace`` (the exact one) lets the static fallback print the arithmetic too.
+
+    ``fragment`` (default): the player lives in an ``st.fragment``, so a report
+    reruns only it (and ``on_change``, e.g. the URL), not the page: a class
+    stepping at once costs the server a few ms per report instead of a page
+    run. When the reader chooses another unit in the player the whole page
+    reruns once, so widgets that show the unit (a unit box, a slider) follow.
     """
+    def reported():
+        pos = position(key)
+        if pos and pos["unit"] != st.session_state.get(f"_{key}_unit_shown"):
+            st.session_state[f"_{key}_unit_moved"] = True
+        if on_change is not None:
+            on_change()
+
+    args = dict(key=key, t=t, unit=unit, rows=rows, color_by=color_by, trace=trace, on_change=reported,
+                download=download, file_name=file_name, fallback=fallback)
+    if not fragment:
+        return _mount_player(data, **args)
+
+    def stepped():
+        if st.session_state.pop(f"_{key}_unit_moved", False):
+            st.rerun(scope="app")          # the page's own unit widgets follow the player's unit
+        _mount_player(data, **args)
+
+    st.fragment(stepped)()
+    return position(key)
+
+
+def _mount_player(data: dict, *, key, t, unit, rows, color_by, trace, on_change, download, file_name,
+                  fallback) -> dict | None:
     data = dict(data, mount_key=key)
     if t is not None:
         data["t"] = int(min(max(int(t), 1), data["T"]))
@@ -146,17 +175,24 @@ def player(data: dict, *, key: str = "player", t: int | None = None, unit: int |
     if color_by in data["names"]:
         data["color_by"] = color_by
     sent = dict(data)
-    # The page echoes the player's own report back (t and unit into the URL, then here): hand the browser
-    # the same data as last time, so Streamlit sends a reference to it instead of the whole run again.
-    # ``ack``: the number of the last report heard, so the browser can tell a rerun that answers an older
-    # report (the reader has stepped on since) from the page moving the player itself.
+    # A rerun that only answers the player's own report (a new report since the last hand-over, or the
+    # page echoing it: t and unit into the URL, then here) hands the browser the same data as last time,
+    # so Streamlit sends a reference to it instead of the whole run again. ``ack``: the number of the
+    # last report heard, so the browser can tell a rerun that answers an older report (the reader has
+    # stepped on since) from the page moving the player itself.
     handed = st.session_state.get(f"_{key}_handed")
-    reported = position_of(st.session_state.get(key))
-    if handed and len(handed) == 3 and handed[0] == data["id"] and reported == {"t": data["t"], "unit": data["unit"]}:
+    raw = st.session_state.get(key)
+    reported, number = position_of(raw), report_number(raw)
+    news = number > st.session_state.get(f"_{key}_heard", 0)      # this run answers a report not yet answered
+    st.session_state[f"_{key}_heard"] = number
+    if handed and len(handed) == 3 and handed[0] == data["id"] and (
+            news or reported == {"t": data["t"], "unit": data["unit"]}):
         (sent["t"], sent["unit"]), sent["ack"] = handed[1], handed[2]
+        st.session_state[f"_{key}_unit_shown"] = reported["unit"] if reported else data["unit"]
     else:
-        sent["ack"] = report_number(st.session_state.get(key))
+        sent["ack"] = number
         st.session_state[f"_{key}_handed"] = (data["id"], (data["t"], data["unit"]), sent["ack"])
+        st.session_state[f"_{key}_unit_shown"] = data["unit"]
     result = _mount()(key=key, data=sent, default={"pos": None}, on_pos_change=on_change or _noop,
                       width="stretch", height="content")
     if fallback:
