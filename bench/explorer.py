@@ -11,10 +11,11 @@ T = 200, then T = 400 characters:
   handed to ``st.components.v2``: every value of every step, 16-bit packed, the
   tokens, the top-5 outputs per step, the strings), and of every other chart
   on the page (none left) — the whole run is sent once, then steps are free;
-- **one report**: when the reader stops (pause, or 300 ms after the last step)
-  the player sends {t, unit}; the page reruns once to write them into the URL.
-  Timed as one AppTest rerun of the page (served from the cached forward pass
-  and the cached player data), median of ``--repeats``, wall and CPU;
+- **a page rerun**: what any widget change costs, timed as one AppTest rerun
+  of the page (served from the cached forward pass and the cached player data),
+  median of ``--repeats``, wall and CPU. A report from the player (the reader
+  stopped: pause, or 300 ms after the last step) reruns only the player's
+  fragment, measured in a real server by ``python -m bench.player``;
 - **packing**: ``ui.player.data.player_data`` of the run (once per run and
   language; ``cached_data`` shares it across sessions).
 
@@ -77,7 +78,7 @@ def payload(T):
 
 
 def report_ms(T, repeats):
-    """Median (wall ms, CPU ms) of one rerun of the page, what the player's report costs."""
+    """Median (wall ms, CPU ms) of one rerun of the whole page."""
     at = open_explorer(T)
     wall, cpu = [], []
     for _ in range(repeats + 1):
@@ -115,8 +116,7 @@ def main(argv=None):
         cpu, size = pack_ms(T, max(3, args.repeats // 3))
         print(f"player_data, T={T}: median {cpu:.1f} ms CPU ({size / 1e3:,.0f} kB JSON), once per run and language")
     wall, cpu = report_ms(200, args.repeats)
-    print(f"one report from the player (a rerun of the page, cached run and data), T=200: median {wall:.1f} ms wall, "
-          f"{cpu:.1f} ms CPU")
+    print(f"a whole page rerun (AppTest, cached run and data), T=200: median {wall:.1f} ms wall, {cpu:.1f} ms CPU")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Load test: many concurrent browser sessions on one real server, each with its own deep link.
 
-    python -m bench.loadtest --sessions 20 --steps 5          (run it with ``nice``; ~2–4 min on 2 cores)
+    python -m bench.loadtest --sessions 40 --steps 20         (run it with ``nice``; ~5–10 min on 2 cores)
 
 What it does, bounded in count (``--sessions`` ≤ 60) and time (``--timeout``):
 
@@ -10,15 +10,21 @@ What it does, bounded in count (``--sessions`` ≤ 60) and time (``--timeout``):
    and opens ``--sessions`` browser contexts at once (asyncio), each on a
    different link ``/explorer?seq=<unique word> …&mode=words&lang=zh|en&t=1``
    with its own cell kind and hidden size;
-3. in every session presses the explorer's "next" button ``--steps`` times and,
-   after each press, measures the time from the click to the step indicator
-   showing the next step, and checks: no exception box, the sequence box and
-   the page text hold this session's word and no other session's word, the
-   step in the URL is right;
+3. waits until every session has drawn its trace player (the load phase), then
+   in every session presses the player's Next button ``--steps`` times, like a
+   student (50–250 ms between clicks), and after each press measures the time
+   from the click to the player showing the next step (its ``state().t``); after
+   the last one it waits for the URL's ``t`` (the player's one report to the
+   server, 300 ms after the reader stops, and the rerun that writes it) and
+   checks: no exception box, the sequence box, the player's tokens and the page
+   text hold this session's word and no other session's word;
 4. prints errors (must be 0), the per-session isolation check, median / worst
-   step latency, and the server's resident memory (VmRSS of the streamlit
-   process and its children) before, at its peak and after; stops the browser
-   and the server in every case (``finally``) and exits 1 if anything failed.
+   step latency, the server's CPU time during the stepping phase divided by the
+   steps taken (stepping runs in the browser: what is left is each session's one
+   report and its rerun) beside the load phase's per session, and the server's
+   resident memory (VmRSS of the streamlit process and its children) before, at
+   its peak and after; stops the browser and the server in every case
+   (``finally``) and exits 1 if anything failed.
 
 ``Server`` and ``rss_mb`` are shared with bench/memory.py.
 """
@@ -45,10 +51,12 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 MAX_SESSIONS = 60
+MAX_STEPS = 40
 EXCEPTION = '[data-testid="stException"]'
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'   # the script run is over
-STEP_TEXT = {"en": "Step {t} of {n}", "zh": "第 {t} 步，共 {n} 步"}   # explorer.now, bold part
-NEXT = {"en": "Next ▶", "zh": "下一步 ▶"}                                # explorer.next
+READY = "() => (window.__lstmPlayers || []).some(p => p.root && p.root.dataset.ready === '1' && p.root.isConnected)"
+P = "window.__lstmPlayers.filter(p => p.root.isConnected).slice(-1)[0]"
+NEXT = 'button[data-act="next"]'                                      # the trace player's Next button
 CELLS = ("lstm", "gru", "rnn")
 
 
@@ -180,16 +188,25 @@ def unique_words(n: int, seed: int = 0) -> list[str]:
 
 def link(i: int, word: str) -> tuple[str, str, str]:
     lang = ("zh", "en")[i % 2]
-    seq = f"{word} walks past the river and {word} comes home"       # words mode: 10 steps
+    seq = (f"{word} walks past the river and {word} comes home, then the rain starts and {word} runs back "
+           f"over the old bridge to the small house on the hill")        # words mode: 25 steps
     params = {"seq": seq, "mode": "words", "lang": lang, "t": 1, "cell": CELLS[i % 3], "hidden": 8 + (i % 5) * 4,
               "seed": i}
     return "/explorer?" + urlencode(params), seq, lang
 
 
-async def _wait_step(page, lang, t, n, timeout_ms):
-    needle = STEP_TEXT[lang].format(t=t, n=n)
-    await page.wait_for_function("s => document.body && document.body.innerText.includes(s)", arg=needle,
-                                 timeout=timeout_ms, polling=50)
+class Phase:
+    """The load phase ends when every session has drawn its player (or failed): then all start stepping,
+    and the server's CPU counter is read, so loading and stepping are counted apart."""
+
+    def __init__(self, n, server):
+        self.n, self.server, self.count, self.event, self.cpu_at_start = n, server, 0, asyncio.Event(), None
+
+    def arrive(self):
+        self.count += 1
+        if self.count >= self.n and not self.event.is_set():
+            self.cpu_at_start = (self.server.cpu_s(), time.perf_counter())
+            self.event.set()
 
 
 async def _check(page, result, word, others, seq, t, timeout_ms):
@@ -201,61 +218,76 @@ async def _check(page, result, word, others, seq, t, timeout_ms):
     box = await page.locator('[data-testid="stTextArea"] textarea').first.input_value()
     if box != seq:
         problems.append(f"sequence box holds {box[:60]!r} at step {t}")
-    text = await page.locator("body").inner_text()     # charts' SVG labels are included
-    if t == 1 and word not in text:                     # step 1 shows the word as its token
-        problems.append(f"own word not shown at step {t}")
-    leaked = [w for w in others if w in text or w in box or w in page.url]
+    tokens = await page.evaluate(f"() => {P}.data.tokens")          # what the player draws (canvas, not text)
+    if word not in tokens:
+        problems.append(f"own word not among the player's tokens at step {t}")
+    text = await page.locator("body").inner_text()
+    leaked = [w for w in others if w in text or w in box or w in page.url or any(w in tok for tok in tokens)]
     if leaked:
         problems.append(f"saw other sessions' words {leaked[:3]} at step {t}")
-    if f"t={t}" not in page.url:
-        problems.append(f"URL has no t={t}")
+    shown = (await page.evaluate(f"() => {P}.state()"))["t"]
+    if shown != t:
+        problems.append(f"player shows step {shown}, expected {t}")
     result["errors"] += problems
     result["isolated"] = result["isolated"] and not any("other sessions" in p or "holds" in p for p in problems)
 
 
-async def session(browser, server, i, words, steps, timeout_ms):
+async def session(browser, server, i, words, steps, timeout_ms, phase):
     word = words[i]
     others = [w for w in words if w != word]
     path, seq, lang = link(i, word)
     n = len(seq.split())
-    result = {"session": i, "lang": lang, "word": word, "latencies": [], "errors": [], "isolated": True,
-              "load_s": None}
+    rng = random.Random(i)
+    result = {"session": i, "lang": lang, "word": word, "latencies": [], "page_ms": [], "errors": [],
+              "isolated": True, "load_s": None, "reports": None}
     context = await browser.new_context(viewport={"width": 1280, "height": 900},
                                         locale="zh-CN" if lang == "zh" else "en-US")
+    arrived = False
     try:
         page = await context.new_page()
         page.set_default_timeout(timeout_ms)
         started = time.perf_counter()
         await page.goto(server.url(path), wait_until="domcontentloaded")
-        await _wait_step(page, lang, 1, n, timeout_ms)
+        await page.wait_for_function(READY, timeout=timeout_ms, polling=100)
         result["load_s"] = time.perf_counter() - started
         await _check(page, result, word, others, seq, 1, timeout_ms)
-        button = page.get_by_role("button", name=NEXT[lang], exact=True)
-        for t in range(2, min(steps, n - 1) + 2):
-            await button.wait_for(state="visible")
+        phase.arrive()
+        arrived = True
+        await phase.event.wait()
+        button = page.locator(NEXT)
+        last = min(steps, n - 1) + 1
+        for t in range(2, last + 1):
+            await asyncio.sleep(rng.uniform(0.05, 0.25))               # a student's pace between clicks
             clicked = time.perf_counter()
             await button.click()
-            await _wait_step(page, lang, t, n, timeout_ms)
+            await page.wait_for_function(f"() => {P}.state().t === {t}", timeout=timeout_ms, polling="raf")
             result["latencies"].append(time.perf_counter() - clicked)
-            await page.wait_for_function(f"() => location.search.includes('t={t}')", timeout=timeout_ms)
-            await _check(page, result, word, others, seq, t, timeout_ms)
+        result["page_ms"] = await page.evaluate(f"() => {P}.stats.next.slice()")
+        await page.wait_for_function(f"() => new URLSearchParams(location.search).get('t') === '{last}'",
+                                     timeout=timeout_ms)               # the one report, and the rerun it caused
+        await _check(page, result, word, others, seq, last, timeout_ms)
+        result["reports"] = int(await page.evaluate(f"() => {P}.root.dataset.sends || '0'"))
     except Exception as err:   # a timeout or a closed page: counted, never hides the others
         result["errors"].append(f"{type(err).__name__}: {str(err).splitlines()[0][:200]}")
         result["isolated"] = False
     finally:
+        if not arrived:
+            phase.arrive()
         await context.close()
     return result
 
 
-async def drive(server, sessions, steps, timeout_s, sample):
+async def drive(server, sessions, steps, timeout_s, sample, phase):
     from playwright.async_api import async_playwright
 
     words = unique_words(sessions)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
         try:
-            tasks = [session(browser, server, i, words, steps, timeout_s * 1000) for i in range(sessions)]
-            return await asyncio.gather(*tasks)
+            tasks = [session(browser, server, i, words, steps, timeout_s * 1000, phase) for i in range(sessions)]
+            results = await asyncio.gather(*tasks)
+            phase.cpu_at_end = (server.cpu_s(), time.perf_counter())
+            return results
         finally:
             await browser.close()
 
@@ -271,9 +303,11 @@ async def _sampler(server, peak, stop):
 
 async def run(server, sessions, steps, step_timeout, total_timeout):
     peak, stop = [server.rss_mb()], asyncio.Event()
+    phase = Phase(sessions, server)
     sampler = asyncio.create_task(_sampler(server, peak, stop))
     try:
-        return await asyncio.wait_for(drive(server, sessions, steps, step_timeout, peak), total_timeout), peak[0]
+        results = await asyncio.wait_for(drive(server, sessions, steps, step_timeout, peak, phase), total_timeout)
+        return results, peak[0], phase
     finally:
         stop.set()
         await sampler
@@ -282,6 +316,8 @@ async def run(server, sessions, steps, step_timeout, total_timeout):
 # ------------------------------------------------------------------ report
 def summary(results, rss_before, rss_peak, rss_after, elapsed, args, cpu=None):
     lat = [x for r in results for x in r["latencies"]]
+    page_ms = [x for r in results for x in r.get("page_ms") or []]
+    reports = [r["reports"] for r in results if r.get("reports") is not None]
     loads = [r["load_s"] for r in results if r["load_s"] is not None]
     errors = [f"session {r['session']}: {e}" for r in results for e in r["errors"]]
     return {
@@ -295,6 +331,10 @@ def summary(results, rss_before, rss_peak, rss_after, elapsed, args, cpu=None):
         "step_latency_s": {"median": round(statistics.median(lat), 3),
                            "p90": round(statistics.quantiles(lat, n=10)[-1], 3) if len(lat) >= 10 else None,
                            "worst": round(max(lat), 3)} if lat else None,
+        "next_to_painted_in_page_ms": {"median": round(statistics.median(page_ms), 1),
+                                       "worst": round(max(page_ms), 1)} if page_ms else None,
+        "reports_to_server_per_session": {"median": statistics.median(reports), "max": max(reports)}
+        if reports else None,
         "server_rss_mb": {"before": round(rss_before), "peak": round(rss_peak), "after": round(rss_after)},
         "wall_s": round(elapsed, 1),
         "cpu_s": cpu,
@@ -316,15 +356,15 @@ def print_report(s, results):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sessions", type=int, default=20)
-    ap.add_argument("--steps", type=int, default=5)
-    ap.add_argument("--step-timeout", type=float, default=120, help="seconds allowed for one page load or step")
-    ap.add_argument("--timeout", type=float, default=420, help="seconds allowed for the whole run")
+    ap.add_argument("--sessions", type=int, default=40)
+    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--step-timeout", type=float, default=300, help="seconds allowed for one page load or step")
+    ap.add_argument("--timeout", type=float, default=1200, help="seconds allowed for the whole run")
     ap.add_argument("--json", type=Path, help="also write the summary here")
     ap.add_argument("--log", type=Path, help="server log file (default: none)")
     args = ap.parse_args(argv)
-    if not 1 <= args.sessions <= MAX_SESSIONS or not 1 <= args.steps <= 8:
-        ap.error(f"--sessions must be 1..{MAX_SESSIONS} and --steps 1..8")
+    if not 1 <= args.sessions <= MAX_SESSIONS or not 1 <= args.steps <= MAX_STEPS:
+        ap.error(f"--sessions must be 1..{MAX_SESSIONS} and --steps 1..{MAX_STEPS}")
 
     started = time.perf_counter()
     server = Server(args.log)
@@ -334,12 +374,21 @@ def main(argv=None):
         cpu0 = server.cpu_s(), machine_busy_s(), os.getloadavg()[0]
         print(f"server on 127.0.0.1:{server.port} healthy, RSS {before:.0f} MB; opening {args.sessions} sessions …",
               flush=True)
-        results, peak = asyncio.run(run(server, args.sessions, args.steps, args.step_timeout, args.timeout))
+        results, peak, phase = asyncio.run(run(server, args.sessions, args.steps, args.step_timeout, args.timeout))
         healthy = server.healthy()
         after = server.rss_mb()
         cpu = {"server": round(server.cpu_s() - cpu0[0], 1),
                "whole_machine": round(machine_busy_s() - cpu0[1], 1),   # browsers, server, everyone else
                "load_avg_before": round(cpu0[2], 1), "load_avg_after": round(os.getloadavg()[0], 1)}
+        steps_taken = sum(len(r["latencies"]) for r in results)
+        if phase.cpu_at_start and getattr(phase, "cpu_at_end", None) and steps_taken:
+            stepping = phase.cpu_at_end[0] - phase.cpu_at_start[0]
+            loading = phase.cpu_at_start[0] - cpu0[0]
+            cpu.update({"server_load_phase_s": round(loading, 2),
+                        "server_load_phase_per_session_ms": round(loading / args.sessions * 1000, 1),
+                        "server_stepping_phase_s": round(stepping, 2),
+                        "stepping_phase_wall_s": round(phase.cpu_at_end[1] - phase.cpu_at_start[1], 1),
+                        "server_cpu_per_step_ms": round(stepping / steps_taken * 1000, 2)})
     finally:
         server.stop()
     s = summary(results, before, peak, after, time.perf_counter() - started, args, cpu)

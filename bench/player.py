@@ -27,6 +27,17 @@ by a real ``streamlit run`` on 127.0.0.1, at 1280 × 720, for each T × H:
   page with one 64 × 200 Plotly heatmap served by a second server in the same
   run, alternating, median of ``--load`` loads each; plus the parts: the
   server's ``player_data`` (packing), the browser's decode and first draw.
+- **the explorer page itself** (``--explorer``, on by default): the app
+  (``explorer_app.py``) on a third server, ``/explorer?seq=<T characters>&hidden=H``
+  as a reader opens it (top-k on for H > 32, the model's sidebar, the sequence
+  box): Next → painted at each size, and its page load to the first heatmap
+  (the player's canvas drawn) against the same bare page, alternating, with
+  what costs what: the browser's navigation → DOMContentLoaded (Streamlit's own
+  frontend), → the title drawn (websocket, session, the script's first
+  elements), → the player mounted (the rest of the script up to the player and
+  its data), → drawn (decode + first draw); and the server's script run of a new
+  session on a warm process (``AppTest``, imports done, the run and the player's
+  data cached), against the bare page's (building and serialising the figure).
 
 Targets (issue 11): Next → painted ≤ 50 ms median in the page and ≤ 100 ms from
 the driver; play ≥ 20 steps/s with no skipped step at T = 200, H = 64 and ≥ 10
@@ -72,6 +83,18 @@ new MutationObserver((m, obs) => {
     window.__firstHeatmap = performance.now(); obs.disconnect();
   }
 }).observe(document, {subtree: true, childList: true});
+'''
+# records when the page's first heading appears (the script's first elements drawn), and when the first
+# script run is over (Streamlit marks the app "notRunning" after having been "running")
+FIRST_TITLE = '''
+new MutationObserver((m, obs) => {
+  if (!window.__firstTitle && document.querySelector("h1, h3")) window.__firstTitle = performance.now();
+  const app = document.querySelector('[data-testid="stApp"]');
+  const st = app && app.getAttribute("data-test-script-state");
+  if (st === "running") window.__ran = true;
+  if (window.__ran && st === "notRunning" && !window.__firstIdle) window.__firstIdle = performance.now();
+  if (window.__firstTitle && window.__firstIdle) obs.disconnect();
+}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ["data-test-script-state"]});
 '''
 
 
@@ -127,11 +150,22 @@ def median(xs):
     return statistics.median(xs) if xs else float("nan")
 
 
-def open_player(browser, server, T, H):
+def explorer_text(T):
+    """T characters of plain text (the one-hot/embedding explorer input of the given length)."""
+    return ("the quick brown fox jumps over the lazy dog. " * (T // 45 + 1))[:T]
+
+
+def explorer_url(server, T, H):
+    text = explorer_text(T)
+    return server.url("/explorer", lang="en", hidden=H, seq=text, mode="chars", cell="lstm", t=1, unit=0)
+
+
+def open_player(browser, server, T, H, explorer=False):
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     pg = ctx.new_page()
     pg.set_default_timeout(180_000)
-    pg.goto(server.url("/", cell="lstm", H=H, T=T, lang="en", t=1, unit=0))
+    pg.goto(explorer_url(server, T, H) if explorer else server.url("/", cell="lstm", H=H, T=T, lang="en", t=1,
+                                                                    unit=0))
     pg.wait_for_function(READY, timeout=180_000)
     pg.evaluate(f"() => {P}.root.scrollIntoView()")
     pg.wait_for_timeout(300)
@@ -161,6 +195,19 @@ def next_painted(pg, server, repeats, how):
     cpu = server.cpu_s() - cpu0
     page_ms = pg.evaluate(f"() => {P}.stats.next.slice({n0})")
     return page_ms, driver_ms, cpu
+
+
+def report_cost(pg, server, repeats):
+    """Server CPU ms per report: ``repeats`` times one Next, then a wait until the player has reported it
+    and the server has written it into the URL (what a reader stepping slowly, one step per pause, costs)."""
+    nxt = pg.locator('button[data-act="next"]')
+    cpu0 = server.cpu_s()
+    for _ in range(repeats):
+        nxt.click()
+        t_ = pg.evaluate(f"() => {P}.state().t")
+        pg.wait_for_function(f"() => new URLSearchParams(location.search).get('t') === '{t_}'", timeout=60_000)
+        pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    return (server.cpu_s() - cpu0) / repeats * 1000
 
 
 def play(pg, speed, seconds):
@@ -196,30 +243,68 @@ def payloads(sizes):
     return out
 
 
-def page_loads(browser, server, bare, repeats):
-    """Median navigation → first heatmap (ms) of the player page and the bare Plotly page, alternating."""
-    player_ms, bare_ms, parts = [], [], []
+DCL = "() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
+
+
+def page_loads(browser, server, bare, repeats, explorer=False):
+    """Median navigation → first heatmap (ms) of the player page (the demo, or the explorer) and the bare
+    Plotly page, alternating; and the parts of each load (ms since navigation began)."""
+    player_ms, bare_ms, parts, bare_parts = [], [], [], []
     for i in range(repeats + 1):            # the first round warms both servers up and is dropped
         ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+        ctx.add_init_script(FIRST_TITLE)
         pg = ctx.new_page()
         pg.set_default_timeout(120_000)
-        pg.goto(server.url("/", cell="lstm", H=64, T=200, lang="en"))
+        pg.goto(explorer_url(server, 200, 64) if explorer else server.url("/", cell="lstm", H=64, T=200, lang="en"))
         pg.wait_for_function(READY)
-        timing = pg.evaluate(f"() => {P}.timing")
+        pg.wait_for_timeout(300)
+        timing = dict(pg.evaluate(f"() => {P}.timing"), dcl=pg.evaluate(DCL),
+                      title=pg.evaluate("() => window.__firstTitle || null"),
+                      idle=pg.evaluate("() => window.__firstIdle || null"))
         ctx.close()
         ctx = browser.new_context(viewport={"width": 1280, "height": 720})
         ctx.add_init_script(FIRST_HEATMAP)
+        ctx.add_init_script(FIRST_TITLE)
         pg = ctx.new_page()
         pg.set_default_timeout(120_000)
         pg.goto(bare.url("/"))
         pg.wait_for_function("() => window.__firstHeatmap")
         first = pg.evaluate("() => window.__firstHeatmap")
+        bare_timing = {"dcl": pg.evaluate(DCL), "title": pg.evaluate("() => window.__firstTitle || null"),
+                       "heatmap": first}
         ctx.close()
         if i:
             player_ms.append(timing["readyAt"])
             bare_ms.append(first)
             parts.append(timing)
-    return player_ms, bare_ms, parts
+            bare_parts.append(bare_timing)
+    return player_ms, bare_ms, parts, bare_parts
+
+
+def script_runs(bare_app: Path, repeats: int):
+    """Median wall ms of one script run of a NEW session on a warm process (AppTest; imports done, the
+    explorer's run and player data cached): the explorer page at T = 200, H = 64, and the bare page."""
+    from streamlit.testing.v1 import AppTest
+
+    def explorer_once():
+        at = AppTest.from_file(str(ROOT / "explorer_app.py"), default_timeout=120)
+        for k, v in {"lang": "en", "hidden": 64, "seq": explorer_text(200), "mode": "chars"}.items():
+            at.query_params[k] = str(v)
+        at.switch_page("pages/explorer.py")
+        t0 = time.perf_counter()
+        at.run()
+        took = time.perf_counter() - t0
+        assert not at.exception, at.exception
+        return took * 1000
+
+    def bare_once():
+        at = AppTest.from_file(str(bare_app), default_timeout=120)
+        t0 = time.perf_counter()
+        at.run()
+        return (time.perf_counter() - t0) * 1000
+
+    explorer_once(), bare_once()                      # imports, the forward pass, the player's data
+    return median([explorer_once() for _ in range(repeats)]), median([bare_once() for _ in range(repeats)])
 
 
 def main(argv=None):
@@ -228,6 +313,8 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=30, help="Next clicks (and ArrowRight presses) per size")
     ap.add_argument("--play-seconds", type=float, default=4.0)
     ap.add_argument("--load", type=int, default=5, help="page loads per page for the load ratio (0: skip)")
+    ap.add_argument("--no-explorer", dest="explorer", action="store_false",
+                    help="skip the explorer page (its Next → painted and its page load)")
     ap.add_argument("--json", action="store_true", help="print the raw figures as JSON too")
     args = ap.parse_args(argv)
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
@@ -238,37 +325,57 @@ def main(argv=None):
     for (T, H), p in payloads(sizes).items():
         results["payload"][f"{T}x{H}"] = p
     server = Server(APP)
-    bare = None
+    bare = app = None
     try:
-        with sync_playwright() as pw:
+        with sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            for T, H in sizes:
-                ctx, pg = open_player(browser, server, T, H)
-                r = {"timing": pg.evaluate(f"() => {P}.timing")}
-                for how in ("click", "key"):
-                    page_ms, driver_ms, cpu = next_painted(pg, server, args.repeats, how)
-                    r[how] = {"page_median_ms": median(page_ms), "page_max_ms": max(page_ms),
-                              "driver_median_ms": median(driver_ms), "driver_max_ms": max(driver_ms),
-                              "server_cpu_ms_per_step": cpu / args.repeats * 1000}
-                r["play"] = [play(pg, speed, args.play_seconds) for speed in (20, 30)]
-                results["sizes"][f"{T}x{H}"] = r
-                ctx.close()
+            bare_app = Path(tmp) / "bare_heatmap.py"
+            bare_app.write_text(BARE_APP)
+            pages = [("demo", server)]
+            if args.explorer:
+                app = Server(ROOT / "explorer_app.py")
+                pages.append(("explorer", app))
+            for which, srv in pages:
+                for T, H in sizes:
+                    ctx, pg = open_player(browser, srv, T, H, explorer=which == "explorer")
+                    r = {"timing": pg.evaluate(f"() => {P}.timing")}
+                    for how in ("click", "key"):
+                        page_ms, driver_ms, cpu = next_painted(pg, srv, args.repeats, how)
+                        r[how] = {"page_median_ms": median(page_ms), "page_max_ms": max(page_ms),
+                                  "driver_median_ms": median(driver_ms), "driver_max_ms": max(driver_ms),
+                                  "server_cpu_ms_per_step": cpu / args.repeats * 1000}
+                    if which == "demo":
+                        r["play"] = [play(pg, speed, args.play_seconds) for speed in (20, 30)]
+                    else:
+                        pg.evaluate(f"() => {P}.go(0)")
+                        r["report_cpu_ms"] = report_cost(pg, srv, max(5, args.repeats // 2))
+                    results["sizes" if which == "demo" else "explorer_sizes"] = {
+                        **results.get("sizes" if which == "demo" else "explorer_sizes", {}), f"{T}x{H}": r}
+                    ctx.close()
             if args.load:
-                with tempfile.TemporaryDirectory() as tmp:
-                    bare_app = Path(tmp) / "bare_heatmap.py"
-                    bare_app.write_text(BARE_APP)
-                    bare = Server(bare_app)
-                    player_ms, bare_ms, parts = page_loads(browser, server, bare, args.load)
-                    results["load"] = {"player_ms": player_ms, "bare_ms": bare_ms,
-                                       "player_median_ms": median(player_ms), "bare_median_ms": median(bare_ms),
-                                       "ratio": median(player_ms) / median(bare_ms),
-                                       "decode_ms": median([p["decode"] for p in parts]),
-                                       "draw_ms": median([p["draw"] for p in parts])}
+                bare = Server(bare_app)
+                for which, srv in pages:
+                    player_ms, bare_ms, parts, bare_parts = page_loads(browser, srv, bare, args.load,
+                                                                       explorer=which == "explorer")
+                    results["load" if which == "demo" else "explorer_load"] = {
+                        "player_ms": player_ms, "bare_ms": bare_ms,
+                        "player_median_ms": median(player_ms), "bare_median_ms": median(bare_ms),
+                        "ratio": median(player_ms) / median(bare_ms),
+                        "decode_ms": median([p["decode"] for p in parts]),
+                        "draw_ms": median([p["draw"] for p in parts]),
+                        "parts": {k: median([p[k] for p in parts if p.get(k) is not None])
+                                  for k in ("dcl", "title", "mountAt", "readyAt", "idle")},
+                        "bare_parts": {k: median([p[k] for p in bare_parts if p.get(k) is not None])
+                                       for k in ("dcl", "title", "heatmap")}}
+                if args.explorer:
+                    results["explorer_load"]["script_ms"], results["explorer_load"]["bare_script_ms"] = \
+                        script_runs(bare_app, max(3, args.load))
             browser.close()
     finally:
         server.stop()
-        if bare:
-            bare.stop()
+        for s in (bare, app):
+            if s:
+                s.stop()
     report(results)
     if args.json:
         print(json.dumps(results, indent=1, default=str))
@@ -299,6 +406,36 @@ def report(r):
               f"player {ld['player_median_ms']:.0f} ms, bare Plotly page {ld['bare_median_ms']:.0f} ms, "
               f"ratio {ld['ratio']:.2f}; in the player page: decode {ld['decode_ms']:.1f} ms, "
               f"first draw {ld['draw_ms']:.1f} ms")
+    if "explorer_sizes" in r:
+        print("\nThe explorer page (/explorer?seq=<T characters>&hidden=H)\n")
+        print("| T x H | via | Next → painted, page median (max) | from driver median (max) | server CPU / step |")
+        print("| --- | --- | --- | --- | --- |")
+        for size, s in r["explorer_sizes"].items():
+            for how in ("click", "key"):
+                m = s[how]
+                print(f"| {size} | {how} | {m['page_median_ms']:.1f} ms ({m['page_max_ms']:.1f}) | "
+                      f"{m['driver_median_ms']:.1f} ms ({m['driver_max_ms']:.1f}) | "
+                      f"{m['server_cpu_ms_per_step']:.2f} ms |")
+        for size, s in r["explorer_sizes"].items():
+            print(f"\nServer CPU per report at {size} (one Next, then wait until the URL has it): "
+                  f"{s['report_cpu_ms']:.1f} ms")
+    if "explorer_load" in r:
+        ld = r["explorer_load"]
+        p, b = ld["parts"], ld["bare_parts"]
+        print(f"\nExplorer page load, warm server, navigation → first heatmap (median of {len(ld['player_ms'])}): "
+              f"explorer {ld['player_median_ms']:.0f} ms, bare Plotly page {ld['bare_median_ms']:.0f} ms, "
+              f"ratio {ld['ratio']:.2f}")
+        print("| ms since navigation | explorer | bare page |\n| --- | --- | --- |")
+        print(f"| DOMContentLoaded (Streamlit's frontend) | {p['dcl']:.0f} | {b['dcl']:.0f} |")
+        print(f"| first heading drawn (websocket, session, script's first elements) | {p['title']:.0f} | "
+              f"{b['title']:.0f} |")
+        print(f"| player mounted (rest of the script, its data sent) | {p['mountAt']:.0f} | — |")
+        print(f"| the first script run over (the page's last element sent) | {p['idle']:.0f} | — |")
+        print(f"| first heatmap drawn | {p['readyAt']:.0f} (decode {ld['decode_ms']:.0f}, draw {ld['draw_ms']:.0f}) "
+              f"| {b['heatmap']:.0f} |")
+        if "script_ms" in ld:
+            print(f"| server: one script run of a new session, warm process (AppTest) | {ld['script_ms']:.0f} | "
+                  f"{ld['bare_script_ms']:.0f} |")
 
 
 if __name__ == "__main__":
