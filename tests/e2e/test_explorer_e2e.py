@@ -146,7 +146,7 @@ def test_type_step_with_buttons_and_keys_play_pause_and_switch_language(server, 
     no_exception(page)
     page.screenshot(path=str(shots / "explorer_zh.png"), full_page=True)
 
-    page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     settle(page)
     no_exception(page)
     assert page.locator("h1").first.inner_text().strip() == "Sequence explorer"
@@ -269,7 +269,7 @@ def test_home_and_navigation(server, page, shots):
     page.locator('[data-testid="stPlotlyChart"] .heatmaplayer, [data-testid="stPlotlyChart"] image').first.wait_for(
         state="attached", timeout=30_000)                              # the home page's one heatmap
     page.screenshot(path=str(shots / "home_zh.png"), full_page=True)
-    page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     settle(page)
     assert page.locator("h1").first.inner_text().strip() == "LSTM Explorer"
     page.screenshot(path=str(shots / "home_en.png"), full_page=True)

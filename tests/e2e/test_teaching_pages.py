@@ -58,7 +58,7 @@ def test_deep_link_to_a_teaching_page_on_a_fresh_server(fresh_server, page, shot
 def test_language_switch_keeps_page_and_sequence(server, page):
     page.goto(server.url("/gru?lang=en&seq=" + quote("hello there")))
     settle(page)
-    page.locator('[data-testid="stSidebar"]').get_by_text("中文").click()
+    page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
     settle(page)
     check_page(page, "gru", "zh")
     assert "/gru" in page.url and "lang=zh" in page.url
