@@ -95,6 +95,17 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def end_process(proc):
+    """Terminate ``proc`` (a server), kill it if it does not stop within 15 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
 def cpu_s(pid: int, skip: int | None = None) -> float:
     """CPU seconds (user + system) used so far by ``pid`` and its live descendants (except ``skip``)."""
     total, todo, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
@@ -161,13 +172,7 @@ class Server:
         return cpu_s(self.proc.pid)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        end_process(self.proc)
         if self.log is not subprocess.DEVNULL:
             self.log.close()
 

@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import socket
 import statistics
 import subprocess
@@ -58,6 +57,8 @@ import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
+
+from bench.loadtest import cpu_s, end_process
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "tests" / "e2e" / "apps" / "player_app.py"
@@ -104,11 +105,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 class Server:
     """``streamlit run <script>`` on 127.0.0.1:<free port>; ``stop()`` ends it."""
 
@@ -138,12 +134,7 @@ class Server:
         return cpu_s(self.proc.pid)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        end_process(self.proc)
 
 
 def median(xs):
