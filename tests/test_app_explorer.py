@@ -1,10 +1,10 @@
 """AppTest runs of the home page and the sequence explorer, with and without URL parameters."""
-import json
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest_tools import player_data as player
 from streamlit.testing.v1 import AppTest
 
 from ui import app, model_source, parsing, state
@@ -40,21 +40,6 @@ def assert_clean(at):
 
 def charts(at):
     return at.get("plotly_chart")
-
-
-def player(at):
-    """The data the trace player was handed (``ui.player.data.player_data`` plus its position), or None."""
-    from streamlit.testing.v1.element_tree import UnknownElement
-
-    def find(node):
-        for child in (node.children.values() if isinstance(getattr(node, "children", None), dict) else []):
-            if isinstance(child, UnknownElement) and child.proto.component_name.endswith("trace_player"):
-                return child
-            found = find(child)
-            if found is not None:
-                return found
-    element = find(at.main)
-    return None if element is None else json.loads(element.proto.json)
 
 
 # ------------------------------------------------------------------ every page with defaults

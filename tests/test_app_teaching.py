@@ -3,6 +3,7 @@ import re
 
 import numpy as np
 import pytest
+from apptest_tools import player_data as player
 from streamlit.testing.v1 import AppTest
 
 from lstm_core import analysis
@@ -50,22 +51,6 @@ def assert_clean(at, lang):
     assert not leaked, leaked
     if lang == "zh":
         assert any("\u4e00" <= ch <= "\u9fff" for ch in at.title[0].value + "".join(shown))
-
-
-def player(at):
-    """The data the page's trace player was handed (``ui.player.data.player_data`` and its position), or None."""
-    import json
-
-    from streamlit.testing.v1.element_tree import UnknownElement
-
-    def find(node):
-        for child in (node.children.values() if isinstance(getattr(node, "children", None), dict) else []):
-            if isinstance(child, UnknownElement) and getattr(child.proto, "component_name", "").endswith("player"):
-                return json.loads(child.proto.json)
-            found = find(child)
-            if found is not None:
-                return found
-    return find(at.main)
 
 
 def charts(at):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest_tools import player_data
 from streamlit.testing.v1 import AppTest
 
 import lstm_core
@@ -31,18 +32,7 @@ def seen(at):
 
 def player_at(at):
     """(the step the trace player was handed, its tokens joined) — stepping itself happens in the browser."""
-    import json
-
-    from streamlit.testing.v1.element_tree import UnknownElement
-
-    def find(node):
-        for child in (node.children.values() if isinstance(getattr(node, "children", None), dict) else []):
-            if isinstance(child, UnknownElement) and getattr(child.proto, "component_name", "").endswith("player"):
-                return json.loads(child.proto.json)
-            found = find(child)
-            if found is not None:
-                return found
-    data = find(at.main)
+    data = player_data(at)
     return data["t"], "".join(data["tokens"])
 
 
