@@ -34,11 +34,15 @@ Experiments (each returns a plain dict of numbers and arrays):
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
 import numpy as np
 
 from .cells.trace import clamp, silence
 from .training.tasks import task_from_meta
 
+WORKERS = 2                # threads that share a sweep of reruns (``_Runs.scores``)
 HELDOUT_SEED = 424_242     # not the trainer's seeds (0 …) nor its evaluation seed (987 654)
 N_HELDOUT = 256
 EDITS = ("change", "insert", "delete")
@@ -150,9 +154,59 @@ def score(model, batch, overrides=None, task=None):
     and "scores" (per sequence)."""
     check(model)
     out, tol = _kind(model, task)
-    tr = model.forward(_lift(batch.inputs, model.dtype), overrides=overrides)
+    tr = model.forward(_lift(batch.inputs, model.dtype), overrides=overrides, probabilities=False)
     s = per_sequence(_outputs(tr), batch, out, tol)
     return {**summary(s), "chance": chance(batch, out, tol), "scores": s}
+
+
+class _Runs:
+    """``model`` on ``batch`` run once untouched and then again under many overrides that all act
+    within ``steps`` = (a, b): up to step a − 1 every run is the untouched one, so each rerun starts
+    at step a from the untouched states there (the same numbers a whole run gives) and its answers
+    before a are the untouched ones. ``scores`` spreads the reruns over ``WORKERS`` threads (NumPy
+    and BLAS let go of the GIL while they work on a step's (B, 4H) arrays)."""
+
+    def __init__(self, model, batch, task=None, steps=None):
+        check(model)
+        self.model, self.batch = model, batch
+        self.kind = _kind(model, task)
+        X = _lift(batch.inputs, model.dtype)
+        T = X.shape[0]
+        self.a = 0 if steps is None else min(max(int(steps[0]), 0), T - 1)
+        base = model.forward(X, probabilities=False)
+        self.ok = correct(_outputs(base), batch.targets, batch.mask, *self.kind)      # (T, B)
+        s = np.nanmean(self.ok, axis=0)
+        self.base = {**summary(s), "chance": chance(batch, *self.kind), "scores": s}
+        self.X, self.h0, self.c0 = X[self.a:], None, None
+        if self.a:                                        # the untouched states at step a − 1, (L, B, H)
+            self.h0, c = _states(base, self.a - 1, np.asarray)
+            self.c0 = c
+
+    def _shifted(self, ov):
+        if self.a == 0:
+            return ov
+        a, b = ov.steps
+        if a < self.a:
+            raise ValueError(f"an override from step {a} acts before step {self.a}, where the reruns start")
+        return replace(ov, steps=(a - self.a, b - self.a))
+
+    def score(self, overrides):
+        """``score`` under ``overrides`` (acting within ``steps``)."""
+        tr = self.model.forward(self.X, self.h0, self.c0, [self._shifted(o) for o in overrides],
+                                probabilities=False)
+        b = self.batch
+        ok = self.ok.copy()
+        ok[self.a:] = correct(_outputs(tr), np.asarray(b.targets)[self.a:], np.asarray(b.mask)[self.a:], *self.kind)
+        s = np.nanmean(ok, axis=0)
+        return {**summary(s), "chance": self.base["chance"], "scores": s}
+
+    def scores(self, settings):
+        """``score`` of each list of overrides in ``settings``, in order."""
+        settings = list(settings)
+        if WORKERS < 2 or len(settings) < 2:
+            return [self.score(o) for o in settings]
+        with ThreadPoolExecutor(WORKERS) as pool:
+            return list(pool.map(self.score, settings))
 
 
 # ------------------------------------------------------------------ predictions as tokens
@@ -330,12 +384,11 @@ def rank_units(model, batch, steps=None, layer=-1, task=None, units=None):
     check(model)
     H = model.hidden_size
     units = np.arange(H) if units is None else np.asarray(units, dtype=int)
-    base = score(model, batch, task=task)
-    acc = np.empty(len(units))
-    spread = np.empty(len(units))
-    for k, u in enumerate(units):
-        s = score(model, batch, [silence([int(u)], steps=steps, layer=layer)], task=task)
-        acc[k], spread[k] = s["accuracy"], s["spread"]
+    runs = _Runs(model, batch, task, steps)
+    base = runs.base
+    done = runs.scores([silence([int(u)], steps=steps, layer=layer)] for u in units)
+    acc = np.array([s["accuracy"] for s in done], dtype=np.float64)
+    spread = np.array([s["spread"] for s in done], dtype=np.float64)
     drop = base["accuracy"] - acc
     order = np.lexsort((units, -np.round(drop, 12)))
     return {"base": base, "units": units, "accuracy": acc, "spread": spread, "drop": drop, "order": order,
@@ -364,20 +417,19 @@ def intervene(model, batch, kind, units=None, steps=None, layer=-1, draws=5, see
     """
     check(model)
     H = model.hidden_size
-    base = score(model, batch, task=task)
-    after = score(model, batch, overrides_for(kind, units, steps, layer), task=task)
-    rand = None
+    runs = _Runs(model, batch, task, steps)
+    base = runs.base
+    drawn = []
     if units is not None and 0 < len(units) and len(set(units)) < H:
         chosen = sorted(set(int(u) for u in units))
         others = np.setdiff1d(np.arange(H), chosen)
         m = min(len(chosen), len(others))
         rng = np.random.default_rng(seed)
-        accs, drawn = [], []
-        for _ in range(int(draws)):
-            pick = np.sort(rng.choice(others, size=m, replace=False))
-            drawn.append([int(u) for u in pick])
-            accs.append(score(model, batch, overrides_for(kind, pick, steps, layer), task=task)["accuracy"])
-        accs = np.array(accs)
+        drawn = [[int(u) for u in np.sort(rng.choice(others, size=m, replace=False))] for _ in range(int(draws))]
+    after, *random_runs = runs.scores(overrides_for(kind, u, steps, layer) for u in [units, *drawn])
+    rand = None
+    if drawn:
+        accs = np.array([r["accuracy"] for r in random_runs])
         rand = {"accuracy": accs, "mean": float(accs.mean()),
                 "spread": float(accs.std(ddof=1)) if len(accs) > 1 else 0.0, "units": drawn}
     return {"base": base, "after": after, "random": rand, "n": base["n"], "chance": base["chance"],

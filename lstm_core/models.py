@@ -359,7 +359,7 @@ class Recurrent:
     def _extra(self):
         return {}
 
-    def forward(self, xs, h0=None, c0=None, overrides=None):
+    def forward(self, xs, h0=None, c0=None, overrides=None, probabilities=True):
         """Run the model on ``xs`` (T, I) or (T, B, I) and return a ``Trace``.
 
         ``xs`` may also be integer token ids (T,) or (T, B): rows of the
@@ -367,7 +367,8 @@ class Recurrent:
         inputs. h0, c0: initial states (num_layers·D, H) or (num_layers·D, B, H)
         in PyTorch's order (layer 0 forward, layer 0 reverse, layer 1 …), zero
         by default; overrides: ``lstm_core.clamp`` / ``lstm_core.silence``
-        records for "what if" experiments.
+        records for "what if" experiments; probabilities=False skips the softmax of a softmax
+        output (``trace.y`` None, ``trace.logits`` kept: all that scoring many runs needs).
         """
         X, batched, H0, C0, ids = self._prepare(xs, h0, c0)
         X = np.array(X)                          # the trace's own copy of the inputs
@@ -400,7 +401,7 @@ class Recurrent:
         logits = y = None
         if self.output:
             logits = inp @ self.params["out.weight"].T + self.params["out.bias"]
-            y = softmax(logits) if self.output == "softmax" else logits
+            y = logits if self.output != "softmax" else softmax(logits) if probabilities else None
         return Trace(
             cell=self.kind, inputs=frozen(X if batched else X[:, 0]),
             layers=tuple(layers),

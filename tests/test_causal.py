@@ -179,6 +179,41 @@ def test_silencing_only_after_the_answer_changes_nothing(hand):
     assert (r["drop"] == 0).all()
 
 
+@pytest.mark.parametrize("kind", ["lstm", "gru", "rnn"])
+@pytest.mark.parametrize("steps", [None, (0, 9), (4, 9), (3, 5), (8, 20)])
+@pytest.mark.parametrize("layer", [-1, 0])
+def test_a_sweep_scores_what_whole_runs_score(kind, steps, layer, monkeypatch):
+    """``rank_units`` and ``intervene`` start each rerun at the range's first step from the untouched
+    states and spread the reruns over threads; every number must be what a whole run with the same
+    override gives (``score``), bit for bit, on one and on two threads."""
+    task = make_task("recall", gap=6, symbols=3)
+    model = lstm_core.CELLS[kind].init(len(task.meta()["vocab"]), 5, num_layers=2, seed=3, output_size=3)
+    model.meta = task.meta()
+    batch = causal.heldout(task, n=48)
+    want = [causal.score(model, batch, [lstm_core.silence([u], steps=steps, layer=layer)], task=task)
+            for u in range(5)]
+    for workers in (1, 2):
+        monkeypatch.setattr(causal, "WORKERS", workers)
+        r = causal.rank_units(model, batch, steps=steps, layer=layer, task=task)
+        assert r["base"]["accuracy"] == causal.score(model, batch, task=task)["accuracy"]
+        assert r["accuracy"].tolist() == [w["accuracy"] for w in want]
+        assert r["spread"].tolist() == [w["spread"] for w in want]
+        iv = causal.intervene(model, batch, "silence", units=[1, 3], steps=steps, layer=layer, draws=2, task=task)
+        got = causal.score(model, batch, causal.overrides_for("silence", [1, 3], steps, layer), task=task)
+        assert iv["after"]["accuracy"] == got["accuracy"]
+        for units, acc in zip(iv["random"]["units"], iv["random"]["accuracy"]):
+            assert acc == causal.score(model, batch, causal.overrides_for("silence", units, steps, layer),
+                                       task=task)["accuracy"]
+
+
+def test_forward_can_skip_the_softmax():
+    model = lstm_core.LSTM.init(3, 4, output_size=5, seed=0)
+    xs = np.random.default_rng(0).normal(size=(6, 2, 3))
+    full, lean = model.forward(xs), model.forward(xs, probabilities=False)
+    assert lean.y is None and np.array_equal(lean.logits, full.logits)
+    assert np.array_equal(np.asarray(lean["hidden"]), np.asarray(full["hidden"]))
+
+
 # ------------------------------------------------------------------ 3. intervene
 def test_interventions_on_the_memory_unit_beside_random_units(hand):
     model, task = hand
