@@ -1,5 +1,6 @@
 """ui.lab_view: the causal lab's plain helpers (defaults, parsing, sentences)."""
 import numpy as np
+import pytest
 
 from ui import lab_view
 from ui.i18n import LANGS
@@ -23,3 +24,30 @@ def test_every_sentence_names_the_sequences_the_accuracy_and_chance():
             assert "256" in text and "16.0%" in text and "100.0%" in text and "±" in text
     assert lab_view.top_units(r) == [0, 2]
     assert lab_view.answer_step([None, "A", None], 3) == 1 and lab_view.answer_step([None] * 4, 4) == 3
+
+
+def test_every_shipped_example_has_its_ranking_for_this_very_file():
+    """A preset rebuilt without ``python -m bench.lab --save`` would silently fall back to a live
+    ranking (seconds instead of at once): every preset the lab can open has a shipped ranking over all
+    steps, keyed by the SHA-256 of the file as it is now."""
+    from lstm_core import causal, presets
+    missing = []
+    for name in presets.names():
+        model = presets.load(name)
+        if lab_view.fits(model):
+            T = causal.heldout(causal.task_of(model), n=1).inputs.shape[0]
+            if lab_view.shipped_ranking(name, (0, T), causal.N_HELDOUT) is None:
+                missing.append(name)
+    assert not missing, f"rerun `python -m bench.lab --save` for {missing}"
+
+
+def test_a_shipped_ranking_is_the_ranking_measured_now():
+    from lstm_core import causal, presets
+    model = presets.load("parity_lstm")
+    batch = causal.heldout(causal.task_of(model))
+    T = batch.inputs.shape[0]
+    shipped = lab_view.shipped_ranking("parity_lstm", (0, T), batch.inputs.shape[1])
+    live = causal.rank_units(model, batch, steps=(0, T), task=causal.task_of(model))
+    assert shipped["accuracy"].tolist() == pytest.approx(live["accuracy"].tolist(), abs=1e-12)
+    assert shipped["order"].tolist() == live["order"].tolist()
+    assert shipped["base"]["accuracy"] == pytest.approx(live["base"]["accuracy"], abs=1e-12)
