@@ -74,6 +74,8 @@ def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0, clamp_mask=None, clamp_value=None
     if B == 1:          # one pass now; a batch adds b step by step, while the step is in cache
         A += bias[:, None]
         bias = None
+    else:               # … from a full (4, B, H) copy: a broadcast (4, 1, H) costs ~4x as much at H = 16
+        bias = np.ascontiguousarray(np.broadcast_to(bias, (4, B, H)))
     ai, af, ao, ag = A
     # every step's views, made in one go (making them one by one costs as much as the arithmetic at B = 1)
     steps = zip(A.transpose(1, 0, 2, 3), A[:3].transpose(1, 0, 2, 3), ai, af, ao, ag, c, tc, h)

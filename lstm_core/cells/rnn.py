@@ -31,6 +31,8 @@ def forward(X, w_ih, w_hh, b_ih, b_hh, h0, c0=None, clamp_mask=None, clamp_value
     if B == 1:          # one pass now; a batch adds b step by step, while the step is in cache
         h += bias
         bias = None
+    else:               # … from a full (B, H) copy: adding a broadcast (H,) costs more at small H
+        bias = np.ascontiguousarray(np.broadcast_to(bias, (B, H)))
     matmul, add = np.matmul, np.add
     h_prev = h0
     for t, ht in enumerate(h):
