@@ -184,16 +184,18 @@ def test_silencing_only_after_the_answer_changes_nothing(hand):
 @pytest.mark.parametrize("layer", [-1, 0])
 def test_a_sweep_scores_what_whole_runs_score(kind, steps, layer, monkeypatch):
     """``rank_units`` and ``intervene`` start each rerun at the range's first step from the untouched
-    states and spread the reruns over threads; every number must be what a whole run with the same
-    override gives (``score``), bit for bit, on one and on two threads."""
+    states, run it a stretch of steps at a time and spread the reruns over threads; every number must be what a whole run with the same
+    override gives (``score``), bit for bit, on one and on two threads, a whole run or a few steps at
+    a time."""
     task = make_task("recall", gap=6, symbols=3)
     model = lstm_core.CELLS[kind].init(len(task.meta()["vocab"]), 5, num_layers=2, seed=3, output_size=3)
     model.meta = task.meta()
     batch = causal.heldout(task, n=48)
     want = [causal.score(model, batch, [lstm_core.silence([u], steps=steps, layer=layer)], task=task)
             for u in range(5)]
-    for workers in (1, 2):
+    for workers, window in ((1, causal.WINDOW), (2, causal.WINDOW), (2, 1), (1, 3 * 48 * 4 * 5)):
         monkeypatch.setattr(causal, "WORKERS", workers)
+        monkeypatch.setattr(causal, "WINDOW", window)          # 1: a step at a time; then 3 steps
         r = causal.rank_units(model, batch, steps=steps, layer=layer, task=task)
         assert r["base"]["accuracy"] == causal.score(model, batch, task=task)["accuracy"]
         assert r["accuracy"].tolist() == [w["accuracy"] for w in want]
