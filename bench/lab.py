@@ -4,13 +4,15 @@
     python -m bench.lab recall_lstm --repeats 5
 
 For each preset in ``lstm_core/presets/presets.json`` the lab's four experiments
-run as the page runs them on a first visit (``lstm_core.causal``, one BLAS
-thread, nothing cached), on the page's 256 held-out sequences
+run as the page runs them on a first visit (``lstm_core.causal``: one BLAS
+thread, reruns shared by ``causal.WORKERS`` threads, nothing cached), on the page's 256 held-out sequences
 (``causal.heldout``; the language models: windows of the text kept apart):
 
 - edit: the first held-out sequence with its first token changed to the next
   class label (recall: the next letter), both runs compared;
-- rank: every unit silenced in turn over all steps (H + 1 passes);
+- rank: every unit silenced in turn over all steps (H + 1 passes), measured live
+  (the page shows the shipped ranking for exactly this range; any other range is
+  live and costs at most this: a range from step a on reruns only steps a … T);
 - intervene: the three units whose silence costs most, silenced, beside three
   random units (5 draws; 7 passes);
 - patch: c (LSTM) or h of every unit copied at the middle step from a second
@@ -126,7 +128,8 @@ def main(argv=None):
     a = ap.parse_args(argv)
     names = a.names or presets.names()
     print(f"# bench.lab — {time.strftime('%Y-%m-%d')}, {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; median of {a.repeats}, one BLAS thread\n")
+          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; median of {a.repeats}, one BLAS thread, "
+          f"{causal.WORKERS} worker threads\n")
     rows = [one(n, a.repeats) for n in names]
     if a.save:
         save(rows)
