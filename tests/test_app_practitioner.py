@@ -144,3 +144,28 @@ def test_every_new_catalogue_key_exists_in_both_languages():
     for k in practitioner.EN:
         assert t(k, "zh") != k and t(k, "en") != k
     assert json.dumps(practitioner.ZH, ensure_ascii=False).count("{") == json.dumps(practitioner.EN).count("{")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_each_uploader_says_what_it_takes_and_its_own_limit(lang):
+    """The instructions drawn in each file uploader (ui.app.page_css): the weights' box names .npz and
+    .safetensors, the vocabulary's .json or one token a line, the corpus page's text box a UTF-8 text of
+    at most 1 MB — never the weights' formats or the server's 64 MB. (In a browser: tests/e2e.)"""
+    import re
+
+    from lstm_core import corpus
+    from ui import app, keys
+    css = app.page_css((), lang)
+    said = dict(re.findall(r'\.st-key-(\w+) [^{]*::after \{content: "([^"]*)";\}', css))
+    assert set(said) == {keys.UPLOAD, keys.UPLOAD_VOCAB, keys.CORPUS_UPLOAD}
+    assert said[keys.CORPUS_UPLOAD] == t("upload.instructions.corpus", lang, mb=f"{corpus.MAX_BYTES / 1e6:g}")
+    assert "1 MB" in said[keys.CORPUS_UPLOAD] and "UTF-8" in said[keys.CORPUS_UPLOAD]
+    assert ".npz" not in said[keys.CORPUS_UPLOAD] and "safetensors" not in said[keys.CORPUS_UPLOAD]
+    assert ".npz" in said[keys.UPLOAD] and ".safetensors" in said[keys.UPLOAD] and "64 MB" in said[keys.UPLOAD]
+    assert ".json" in said[keys.UPLOAD_VOCAB] and "20 MB" in said[keys.UPLOAD_VOCAB]
+    at = AppTest.from_file("../explorer_app.py", default_timeout=90)
+    at.query_params["lang"] = lang
+    at.switch_page("pages/corpus.py")
+    at.run()
+    clean(at)
+    assert any(said[keys.CORPUS_UPLOAD] in str(h.proto.body) for h in at.get("html"))   # the page sends it

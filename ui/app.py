@@ -42,6 +42,9 @@ from typing import NamedTuple
 import pandas  # noqa: F401
 import streamlit as st
 
+from lstm_core import corpus, files
+from lstm_core.files import vocab
+
 from . import keys, model_picker, state
 from .i18n import LANG_NAMES, LANGS, t
 from .widgets import keep_widget_values, seed_widget
@@ -145,6 +148,22 @@ def _show_url_problems(lang):
         st.rerun()
 
 
+# Each file uploader's instructions: what it takes and up to what size (bytes; the server's own limit,
+# server.maxUploadSize, caps them all). An uploader not listed says only how to upload.
+UPLOADERS = {
+    keys.UPLOAD: ("upload.instructions.weights", files.MAX_BYTES),
+    keys.UPLOAD_VOCAB: ("upload.instructions.vocab", vocab.MAX_VOCAB_BYTES),
+    keys.CORPUS_UPLOAD: ("upload.instructions.corpus", corpus.MAX_BYTES),
+}
+
+
+def upload_limit_mb(limit_bytes=None) -> str:
+    """An upload limit in MB as the instructions say it: the smaller of ``limit_bytes`` and the server's."""
+    server = st.get_option("server.maxUploadSize")           # MB
+    mb = server if limit_bytes is None else min(limit_bytes / 1_000_000, server)
+    return f"{mb:g}"
+
+
 def page_css(hidden, lang) -> str:
     """The page's own CSS.
 
@@ -152,7 +171,8 @@ def page_css(hidden, lang) -> str:
       and the model picker's box (its widgets still run, so the link's model is used).
     - The file uploader in the chosen language: Streamlit writes its button ("Upload") and its
       instructions ("20MB per file • NPZ…", cut off in the sidebar) and the reason it refuses a
-      file in English only, so they are replaced by translated text that wraps.
+      file in English only, so they are replaced by translated text that wraps; each uploader of
+      ``UPLOADERS`` says what it takes (weights, a vocabulary, a text) and its own limit.
     """
     rules = [".st-key-hidden_model_picker {display: none;}"]
     if "sidebar" in hidden:
@@ -162,7 +182,7 @@ def page_css(hidden, lang) -> str:
     drop = '[data-testid="stFileUploaderDropzone"]'
     button = json.dumps(t("upload.button", lang), ensure_ascii=False)
     refused = json.dumps(t("upload.refused", lang, mb=st.get_option("server.maxUploadSize")), ensure_ascii=False)
-    hint = json.dumps(t("upload.instructions", lang, mb=st.get_option("server.maxUploadSize")), ensure_ascii=False)
+    hint = json.dumps(t("upload.instructions", lang, mb=upload_limit_mb()), ensure_ascii=False)
     rules += [
         f"{drop} button p {{font-size: 0;}}",
         f"{drop} button p::after {{content: {button}; font-size: 0.875rem;}}",
@@ -170,6 +190,9 @@ def page_css(hidden, lang) -> str:
         f'{drop} [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{content: {hint}; '
         "white-space: normal; font-size: 0.8rem; opacity: 0.75;}",
         f"{drop} {{flex-wrap: wrap; height: auto;}}",
+        *(f'.st-key-{key} {drop} [data-testid="stFileUploaderDropzoneInstructions"] > div::after '
+          f'{{content: {json.dumps(t(text, lang, mb=upload_limit_mb(limit)), ensure_ascii=False)};}}'
+          for key, (text, limit) in UPLOADERS.items()),
         # a file the browser refused (too large): Streamlit's tooltip says it in English
         '[data-testid="stTooltipErrorContent"] {font-size: 0;}',
         f'[data-testid="stTooltipErrorContent"]::after {{content: {refused}; font-size: 0.875rem;}}',

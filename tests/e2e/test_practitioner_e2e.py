@@ -39,6 +39,34 @@ def main_text(page):
     return page.locator('[data-testid="stMain"]').inner_text()
 
 
+INSTRUCTIONS = """() => Object.fromEntries([...document.querySelectorAll('[data-testid="stFileUploader"]')].map(u => {
+  const key = [...(u.closest('[class*="st-key-"]') || u).classList].find(c => c.startsWith('st-key-')) || '?';
+  const box = u.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] > div');
+  const span = u.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+  return [key.slice(7), {said: box ? JSON.parse(getComputedStyle(box, '::after').content) : null,
+                         streamlits: span ? getComputedStyle(span).display : null}];
+}))"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_uploader_on_the_corpus_page_says_what_it_takes(server, page, lang):
+    """The corpus page shows three uploaders at once when the sidebar takes a file: weights, their
+    vocabulary, and the page's own text. Each says what it takes and its own limit, in the page's
+    language; the text box never the weights' formats (nor Streamlit's English, hidden)."""
+    page.goto(server.url(f"/corpus?lang={lang}"))
+    settle(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text(t("model.source.upload", lang), exact=True).click()
+    settle(page)
+    no_exception(page)
+    said = page.evaluate(INSTRUCTIONS)
+    assert set(said) == {"w_upload", "w_upload_vocab", "w_corpus_upload"}, said
+    assert said["w_corpus_upload"]["said"] == t("upload.instructions.corpus", lang, mb="1")
+    assert said["w_upload"]["said"] == t("upload.instructions.weights", lang, mb="64")
+    assert said["w_upload_vocab"]["said"] == t("upload.instructions.vocab", lang, mb="20")
+    assert all(v["streamlits"] == "none" for v in said.values())
+    assert ".npz" not in said["w_corpus_upload"]["said"] and ".safetensors" in said["w_upload"]["said"]
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_upload_a_bidirectional_classifier_and_see_both_directions(server, page, shots, lang):
     page.set_viewport_size({"width": 1400, "height": 1800})
