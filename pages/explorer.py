@@ -77,14 +77,8 @@ if fitted != view:
 
 # ------------------------------------------------------------------ what to show
 names = TRACE_VALUES[cell]
-
-
-def value_label(name):
-    return tr("explorer.value.candidate_gru" if (cell, name) == ("gru", "candidate") else f"explorer.value.{name}")
-
-
 player_box = st.container()       # the player goes here, above the controls that choose what it shows
-c_unit, c_top, c_by, c_layer = st.columns(4)
+c_unit, c_top, c_layer, _ = st.columns(4)    # the widths they had beside the strip's colour, now the player's
 layer_ix = L - 1
 if L > 1:
     if st.session_state.get(keys.LAYER) not in range(L):
@@ -105,10 +99,9 @@ if top_on:
     units = sorted(explain.top_units(layer, k, by=by, names=names))
     if unit not in units:
         units = sorted(set(units) | {unit})
-if st.session_state.get(keys.COLOR_BY) not in names:
-    st.session_state[keys.COLOR_BY] = "hidden"
-color_by = c_by.selectbox(tr("explorer.color_by"), names, key=keys.COLOR_BY,
-                        format_func=lambda n: value_label(n))
+# what colours the token strip is the player's own select; it starts at what a picked trained model's hint
+# names (ui.model_picker), else at h
+color_by = st.session_state.get(keys.COLOR_HINT)
 if fitted.unit != unit:
     ctx.update(unit=unit)
 

@@ -171,6 +171,26 @@ def test_the_players_report_moves_the_step_and_the_url():
     assert component.position_of(at.session_state["player"]) == {"t": 5, "unit": 3}
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_player_alone_chooses_what_colours_the_tokens(lang):
+    """The strip's colour is chosen in the player (its own select, in the browser: tests/e2e); the page has no
+    second select for it. A link to a trained example still starts the strip at the value its hint names."""
+    at = open_page(seq="abcdef", lang=lang)
+    assert_clean(at)
+    assert [s.key for s in at.main.selectbox] == ["w_example"]  # one layer: the examples are the page's only select
+    assert t("player.color_by", lang) not in [s.label for s in at.selectbox]
+    assert player(at)["color_by"] == "hidden"
+    from lstm_core import presets
+    hints = {p["name"]: p["value"] for p in presets.manifest()}
+    for name in ("recall_lstm", "charlm_zh_lstm", "recall_gru"):
+        value = hints[name]                                     # c, the output gate, h (lstm_core/presets)
+        at = open_page(preset=name, lang=lang)
+        assert_clean(at)
+        assert player(at)["color_by"] == value, name
+        at.run()                                                # and again on the session's next run
+        assert player(at)["color_by"] == value, name
+
+
 def test_language_switch_keeps_page_sequence_and_step():
     at = open_page(seq="你好，世界", t=3)
     assert at.title[0].value == t("explorer.title", "zh")

@@ -78,3 +78,60 @@ def test_every_shipped_hint_names_a_unit_and_a_value_of_its_model():
             assert f"unit {p['unit']}'s" in p["look"]["en"], p["name"]
     zh = next(p for p in presets.manifest() if p["name"] == "charlm_zh_lstm")
     assert zh["look"]["en"].startswith("Watch unit") and "instead" not in zh["look"]["en"]
+
+
+# ------------------------------------------------------------------ a refused upload, said to the visitor
+def _refused(data, name):
+    import pytest
+    with pytest.raises(lstm_core.WeightError) as e:
+        lstm_core.load(data, name=name)
+    return e.value
+
+
+def _code_block(markdown):
+    """The one fenced code block of ``markdown``: (language, its text)."""
+    import re
+    blocks = re.findall(r"^(`{3,})(\w*)\n(.*?)\n\1$", markdown, re.M | re.S)
+    assert len(blocks) == 1, markdown
+    return blocks[0][1], blocks[0][2]
+
+
+def test_a_pytorch_pickle_is_refused_with_the_one_line_that_converts_it_in_both_languages():
+    """.pt/.pth/.bin/.ckpt: the message gives the exact command for that file (as a code block to copy),
+    in English and in Chinese; a file name with backticks cannot close the block early."""
+    from lstm_core.files.reader import convert_line
+    from ui.errors import refusal
+    from ui.i18n import t
+    for name in ("model.pt", "ckpt.pth", "pytorch_model.bin", "last.ckpt", "my ``odd`` model.pt"):
+        err = _refused(b"\x80\x04 anything", name)
+        line = convert_line(name)
+        assert err.key == "pickle_file" and err.params["line"] == line
+        assert f"torch.load('{name}'" in line and line.count("\n") == 0
+        for lang in ("en", "zh"):
+            assert refusal(err, lang) == t("refusal.pickle_file", lang, line=line)
+            shown = MP.upload_failed(name, err, lang)
+            assert _code_block(shown) == ("bash", line), (name, lang)
+            assert t("refusal.pickle_file", lang, line="").split(".")[0].split("。")[0] in shown.replace("\\", "")
+    assert "下面这一行命令" in MP.upload_failed("model.pt", _refused(b"x", "model.pt"), "zh")
+    assert "with this one line" in MP.upload_failed("model.pt", _refused(b"x", "model.pt"), "en")
+
+
+def test_a_pytorch_checkpoint_under_another_name_gets_the_line_for_that_file():
+    import io
+    import zipfile
+
+    from lstm_core.files.reader import convert_line
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("archive/data.pkl", b"\x80\x04 anything")
+    err = _refused(buf.getvalue(), "weights.npz")
+    assert err.key == "torch_checkpoint" and err.params["line"] == convert_line("weights.npz")
+    assert convert_line("weights.npz") in str(err)
+    for lang in ("en", "zh"):
+        assert _code_block(MP.upload_failed("weights.npz", err, lang))[1] == convert_line("weights.npz")
+
+
+def test_other_refusals_are_escaped_and_have_no_code_block():
+    err = _refused(b"just some text", "[x](https://e.vil).npz")
+    shown = MP.upload_failed("[x](https://e.vil).npz", err, "en")
+    assert "```" not in shown and "\\[x\\]\\(https\\:" in shown

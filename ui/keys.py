@@ -16,7 +16,8 @@ GOOD_RUN = "good_run"                # the explorer's last run that worked (show
 TRAINED = "trained_model"            # the model trained on the Train page: {id, model, task, cell, …}
 TRAIN_JOB = "train_job"              # ui.train_view.Job of the Train page
 TRAIN_ERROR = "train_error"          # the Train page's last refusal, translated
-RECALL_DONE = "recall_done"          # recall experiments this session has results for
+COLOR_HINT = "color_hint"            # the value a picked trained model's hint names (cell, hidden …): the trace
+                                     # player's token strip starts coloured by it; the player's own select changes it
 
 # ---- sidebar (every page)
 LANG = "w_lang"
@@ -54,7 +55,6 @@ LAYER = "w_layer"
 TOPK_ON = "w_topk_on"
 TOPK_K = "w_topk_k"
 TOPK_BY = "w_topk_by"
-COLOR_BY = "w_color_by"
 
 # ---- teaching pages
 RNN_UNIT = "w_rnn_unit"

@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -89,6 +90,21 @@ def example_view(model, sample=None, unit=None, from_link=(), value=None) -> dic
     return changes
 
 
+def upload_failed(name: str, err: Exception, lang: str) -> str:
+    """Why the uploaded file ``name`` was refused, as markdown safe to show: the name and the reason
+    escaped, and the command the reason gives (``line``: a PyTorch pickle's conversion to .safetensors)
+    as a code block, copied as it is (a fence longer than any run of backticks a file name brings)."""
+    reason = refusal(err, lang)
+    line = (getattr(err, "params", None) or {}).get("line")
+    if line and line in reason:
+        head, _, tail = reason.partition(line)
+        fence = "`" * max(3, 1 + max(map(len, re.findall("`+", line)), default=0))
+        body = f"{md_escape(head.rstrip())}\n\n{fence}bash\n{line}\n{fence}\n\n{md_escape(tail.strip())}".rstrip()
+    else:
+        body = md_escape(reason)
+    return t("model.upload_failed", lang, name=md_escape(name), reason=body)
+
+
 # ------------------------------------------------------------------ widgets
 def choose(view: View, lang: str, box) -> Choice:
     """Draw the picker's widgets in ``box``; the visitor's choice."""
@@ -123,7 +139,7 @@ def choose(view: View, lang: str, box) -> Choice:
                 st.session_state[keys.GOOD_UPLOAD] = upload.load_files((up.name, up.getvalue()), vocab)
                 st.session_state[keys.ENC_WARNED] = True   # the visitor's own model: no word on the link's encoding
             except (ValueError, OSError, KeyError) as err:   # WeightError is a ValueError
-                box.error(tr("model.upload_failed", name=md_escape(up.name), reason=md_escape(refusal(err, lang))))
+                box.error(upload_failed(up.name, err, lang))
         good = upload.typed_alphabet(st.session_state.get(keys.GOOD_UPLOAD))   # the alphabet typed on the page
         if good:
             return Choice(source, upload=good)
@@ -201,10 +217,10 @@ def _apply_example(view: View, choice: Choice, model) -> View:
     from_link = {k for k in ("enc", "unit", "seq") if k in st.query_params} if first else set()
     changes = example_view(model, sample, unit, from_link, value)
     for name, key in (("enc", keys.ENCODING), ("unit", keys.UNIT), ("mode", keys.MODE), ("seq", keys.SEQ),
-                      ("color_by", keys.COLOR_BY)):
+                      ("color_by", keys.COLOR_HINT)):
         if name in changes:
             st.session_state[key] = changes[name]
-    changes.pop("color_by", None)             # a widget's value, not part of the view
+    changes.pop("color_by", None)             # the player's starting colour, not part of the view
     return view.with_(**changes)
 
 

@@ -158,8 +158,9 @@ def read_npz(data, max_bytes=MAX_BYTES):
     names = [i.filename for i in infos]
     if "archive/data.pkl" in names or any(n.endswith("/data.pkl") or n == "data.pkl" for n in names):
         raise WeightError("this is a PyTorch checkpoint (torch.save), which needs pickle to read; pickles can run "
-                          "code, so it is never opened here. Convert it with the one-liner in docs/weights.md",
-                          key="torch_checkpoint")
+                          "code, so it is never opened here. Convert it to .safetensors with this one line (needs "
+                          f"torch and safetensors), then load that file:\n{convert_line()}",
+                          key="torch_checkpoint", line=convert_line())
     if "config.json" in names and any(n.endswith(".weights.h5") for n in names):
         raise WeightError("this is a whole Keras model (.keras); save its weights with the one-liner in "
                           "docs/weights.md instead", key="keras_model")
@@ -280,7 +281,14 @@ def read(source, name=None, max_bytes=MAX_BYTES):
         refuse_pickle_name(name or os.fspath(source))
     data, name = _read_source(source, name, max_bytes)
     fmt = sniff(data, name)
-    arrays, text = (read_npz if fmt == "npz" else read_safetensors)(data, max_bytes)
+    try:
+        arrays, text = (read_npz if fmt == "npz" else read_safetensors)(data, max_bytes)
+    except WeightError as err:
+        base = os.path.basename(str(name or ""))
+        if err.key != "torch_checkpoint" or not base:
+            raise
+        line = convert_line(base)           # a checkpoint under another name (.npz): the line names this file
+        raise WeightError(str(err).replace(err.params["line"], line), key=err.key, line=line) from None
     meta = parse_meta(text)
     if fmt == "safetensors" and "vocab" not in meta:
         found = _vocab.from_metadata(safetensors.read_header(data)[1])

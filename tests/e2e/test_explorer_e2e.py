@@ -179,6 +179,37 @@ def test_click_a_token_and_a_cell(server, page, shots):
     page.screenshot(path=str(shots / "token_click_en.png"), full_page=True)
 
 
+def test_the_players_select_colours_the_tokens_and_keeps_the_choice_for_a_new_sequence(server, page, shots):
+    """What colours the token strip is chosen in the player, the page's only control for it; the reader's
+    choice holds when another sequence is typed; a link to a trained example starts at its hint's value."""
+    page.goto(server.url("/explorer?lang=en&seq=" + quote("abcdefghij")))
+    settle(page)
+    player_drawn(page)
+    main = page.locator('[data-testid="stMain"]')
+    assert main.locator('[data-testid="stSelectbox"]').count() == 1     # the examples: no page select for colour
+    select = page.get_by_label(t("player.color_by", "en"), exact=True)
+    assert select.count() == 1 and select.input_value() == "hidden"
+    select.select_option("cell")
+    assert page.evaluate(f"() => {P}.colorBy") == "cell"
+    assert "c" in page.evaluate(f"() => {P}.stripTitle.textContent").split(" of unit")[0]
+    box = page.locator('[data-testid="stTextArea"] textarea').first
+    box.fill("zyxwvu")
+    box.press("Control+Enter")
+    page.wait_for_function(f"() => {P} && {P}.data.tokens.join('') === 'zyxwvu' && {P}.root.dataset.ready === '1'",
+                           timeout=120_000)
+    settle(page)
+    no_exception(page)
+    assert page.evaluate(f"() => {P}.colorBy") == "cell"
+    assert page.get_by_label(t("player.color_by", "en"), exact=True).input_value() == "cell"
+    # a trained example's link: the strip starts at the value its hint names (c for the LSTM on recall)
+    page.goto(server.url("/explorer?lang=zh&preset=recall_lstm"))
+    settle(page)
+    player_drawn(page)
+    assert page.evaluate(f"() => {P}.colorBy") == "cell"
+    assert page.get_by_label(t("player.color_by", "zh"), exact=True).input_value() == "cell"
+    no_exception(page)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_one_screen_at_1280_by_720(server, screen, shots, lang):
     """Controls, heatmaps and the cell diagram of the current step are visible together, no page scrolling."""
@@ -312,3 +343,16 @@ def test_upload_a_weight_file_and_a_bad_one(server, page, shots, tmp_path):
     player_drawn(page)
     assert state(page)["H"] == 5
     page.screenshot(path=str(shots / "upload_en.png"), full_page=True)
+
+    # a PyTorch pickle: never opened; the message gives the exact line that converts this file, to copy
+    from lstm_core.files.reader import convert_line
+    pickle = tmp_path / "my_lstm.pth"
+    pickle.write_bytes(b"\x80\x04 a pickle")
+    sidebar.locator('input[type="file"]').first.set_input_files(str(pickle))
+    settle(page, 1500)
+    no_exception(page)
+    alert = sidebar.locator('[data-testid="stAlertContentError"]').first
+    assert "my_lstm.pth" in alert.inner_text() and "never opened" in alert.inner_text()
+    assert alert.locator("pre code").inner_text().strip() == convert_line("my_lstm.pth")
+    assert state(page)["H"] == 5
+    page.screenshot(path=str(shots / "upload_pickle_en.png"), full_page=True)

@@ -227,7 +227,10 @@ class Player {
     if (!sameRun) {                      // a new run: start where the page says
       this.s = data.t - 1;
       this.unit = data.unit;
-      this.colorBy = data.color_by;
+      // the reader's own choice of colour for the strip outlives a new sequence, unless the page now
+      // suggests another value (a trained model's hint) or the new run has no such value (another cell kind)
+      const keepColor = !first && prev && prev.color_by === data.color_by && data.names.includes(this.colorBy);
+      if (!keepColor) this.colorBy = data.color_by;
       this.sent = { t: data.t, unit: data.unit };
       this.pause(false);
     } else {
