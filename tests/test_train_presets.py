@@ -58,3 +58,72 @@ def test_long_gap_lstm_beats_rnn():
     for task in ("recall", "temporal_order"):
         assert acc[(task, "lstm")] >= 0.99 > acc[(task, "rnn")]
         assert np.isfinite(acc[(task, "gru")])
+
+
+# ------------------------------------------------------------------ rebuilt bit for bit from the recorded command
+def test_every_recorded_command_is_the_one_the_builder_runs():
+    """``presets.json`` records the command each file was built with; ``build.PRESETS`` is what a rebuild
+    runs. If they part (recall_lstm's recorded command once lacked ``--forget-bias 1``, and the command line's
+    default changed under it), the recorded command no longer makes the shipped weights."""
+    import shlex
+
+    from lstm_core.presets import build
+    for p in ENTRIES:
+        argv = [*build.PRESETS[p["name"]], "--seed", "0", "--out", f"lstm_core/presets/{p['file']}"]
+        assert p["command"] == "python -m lstm_core.train " + shlex.join(argv), p["name"]
+
+
+# the cheapest presets, one of each gated cell (about 7 s together on an idle core)
+REBUILT = ("parity_lstm", "recall_gru", "recall_lstm")
+
+
+@pytest.mark.parametrize("name", REBUILT)
+def test_a_small_preset_rebuilds_bit_for_bit_from_its_command(name, tmp_path):
+    """The recorded command, run now, gives exactly the shipped weights. A failure means the core's float32
+    arithmetic (or a default, or a task's data) changed since the preset was built: rebuild the presets
+    (``nice python -m lstm_core.presets.build``), then ``python -m bench.lab --save`` and the docs' figures."""
+    import shlex
+
+    from lstm_core.files.reader import load
+    from lstm_core.train import main as train_main
+    entry = next(p for p in ENTRIES if p["name"] == name)
+    argv = shlex.split(entry["command"])[3:]
+    argv[argv.index("--out") + 1] = str(tmp_path / entry["file"])
+    res = train_main([*argv, "--quiet"])
+    assert (res["steps"], res["accuracy"], res["loss"]) == (entry["steps"], entry["accuracy"], entry["loss"])
+    got, shipped = load(tmp_path / entry["file"]), presets.load(name)
+    assert got.params.keys() == shipped.params.keys()
+    for k in shipped.params:
+        assert np.array_equal(got.params[k], shipped.params[k]), (name, k)
+
+
+# ------------------------------------------------------------------ the recall hint: seen and causal
+def test_the_recall_hint_names_a_unit_that_shows_the_letter_and_that_the_lab_finds_causal():
+    """The recall LSTM's "what to look at" unit is among the three whose silence costs the most in the lab's
+    shipped ranking, its c at the '?' takes a different value for every letter, and the numbers the hint
+    quotes (accuracy before and after silencing it) are the lab's."""
+    import hashlib
+    import json
+
+    from lstm_core import causal
+    entry = next(p for p in ENTRIES if p["name"] == "recall_lstm")
+    model = presets.load("recall_lstm")
+    task = task_from_meta(model.meta)
+    batch = causal.heldout(task)
+    T, u = batch.inputs.shape[0], entry["unit"]
+    assert entry["value"] == "cell" and f"unit {u}'s c" in entry["look"]["en"]
+    assert f"神经元 {u} 的细胞状态 c" in entry["look"]["zh"]
+    shipped = json.loads((presets.HERE / "lab_rankings.json").read_text(encoding="utf-8"))["rankings"]["recall_lstm"]
+    assert shipped["sha256"] == hashlib.sha256(presets.path("recall_lstm").read_bytes()).hexdigest()
+    rank = causal.ranking_from_record(shipped["record"])             # the lab's ranking over all steps
+    assert rank["steps"] == (0, T) and rank["n"] == batch.inputs.shape[1]
+    top = [int(rank["units"][i]) for i in rank["order"][:3]]
+    assert u in top, (u, top)
+    k = list(rank["units"]).index(u)
+    before, after = f"{rank['base']['accuracy']:.0%}", f"{rank['accuracy'][k]:.0%}"
+    assert f"from {before} to {after}" in entry["look"]["en"] and f"从 {before} 降到 {after}" in entry["look"]["zh"]
+    # seen: at the '?' each letter leaves its own value in the unit's c, well apart from the others
+    c = np.asarray(model.forward(batch.inputs.astype(model.dtype))["cell"])[T - 1, :, u]
+    y = batch.targets[T - 1]
+    means = np.sort([c[y == k].mean() for k in np.unique(y)])
+    assert len(means) == task.symbols and np.min(np.diff(means)) > 1.0, means

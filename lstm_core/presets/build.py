@@ -10,7 +10,9 @@ the exact arguments recorded in the manifest (fixed steps, stopping early only
 when held-out accuracy reaches a target — both deterministic, so the same
 command gives the same weights). After training, the interpretable-unit
 finder and the gates on the task's probe sequence fill in the line on what to
-look at. Units are counted from 0. Some presets are measured beyond their
+look at; for the recall LSTM also the causal lab's ranking (``recall_unit``: a
+unit that shows the letter in its c and whose silence costs accuracy). Units
+are counted from 0. Some presets are measured beyond their
 training (``MEASURE``): the character models on a text they never saw, the
 bracket counter on sequences ten times longer than any it was trained on.
 """
@@ -24,11 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import causal
 from ..files.reader import load
 from ..train import main as train_main
 from ..training import experiments
 from ..training.tasks import make_task, task_from_meta
-from ..training.trainer import EVAL_SEED, Trainer
+from ..training.trainer import EVAL_SEED, Trainer, blas_threads
 from ..training.units import find_units, memory_units
 
 HERE = Path(__file__).parent
@@ -120,6 +123,85 @@ def _keep_gate(model, task, unit):
     return np.array(out)
 
 
+def lab_ranking(model, task):
+    """The causal lab's ranking over all steps, as ``bench.lab`` measures it: each unit silenced in turn
+    (``causal.rank_units``) on the lab's held-out sequences (``causal.heldout``). → (batch, ranking)."""
+    batch = causal.heldout(task)
+    with blas_threads(1):
+        return batch, causal.rank_units(model, batch, steps=(0, batch.inputs.shape[0]), task=task)
+
+
+def recall_unit(model, task, top=3):
+    """For a recall LSTM: the unit the hint names, one that both shows the letter and carries it.
+
+    Among the ``top`` units whose silence costs the most accuracy (``lab_ranking``), the one whose c just
+    before the '?' differs most from letter to letter (``memory_units``' spread). It counts as visible when
+    that spread is at least half the largest of any unit. Returns {"unit", "visible", "shown" (the unit
+    of the largest spread), "shown_drop" (the accuracy its silence costs), "spread", "best_spread",
+    "base", "after" (accuracy with the unit silenced over all steps), "drop", "costlier" (units whose
+    silence costs more), "wrong" (letters then answered wrong), "n" (held-out sequences)}.
+    """
+    mem = memory_units(model, task)
+    spread = dict(mem["ranking"])
+    batch, rank = lab_ranking(model, task)
+    order = [int(rank["units"][i]) for i in rank["order"]]
+    u = max(order[:top], key=lambda j: (spread[j], -order.index(j)))
+    i = order.index(u)
+    k = int(rank["order"][i])
+    drop = float(rank["drop"][k])
+    T = batch.inputs.shape[0]
+    with blas_threads(1):
+        s = causal.score(model, batch, overrides=causal.overrides_for("silence", [u], (0, T)), task=task)["scores"]
+    t = int(np.nonzero(batch.mask[:, 0])[0][0])                   # the scored step, the '?'
+    wrong = sorted({task.classes[int(y)] for y in np.asarray(batch.targets)[t][np.asarray(s) < 1]})
+    shown_drop = float(rank["drop"][list(rank["units"]).index(mem["best"])])
+    return {"unit": u, "visible": spread[u] >= 0.5 * mem["spread"], "shown": mem["best"],
+            "shown_drop": shown_drop, "spread": spread[u],
+            "best_spread": mem["spread"], "base": float(rank["base"]["accuracy"]),
+            "after": float(rank["accuracy"][k]), "drop": drop,
+            "costlier": int(np.sum(np.round(rank["drop"], 12) > round(drop, 12))), "wrong": wrong, "n": rank["n"]}
+
+
+def _recall_lstm_look(model, task):
+    """The recall LSTM's hint: a unit whose c shows the letter and whose silence costs accuracy
+    (``recall_unit``), with the numbers the causal lab measures; or, if no unit is both, says so."""
+    f = recall_unit(model, task)
+    u, S, gap = f["unit"], task.symbols, task.gap
+    keep = _keep_gate(model, task, u)
+    n = int((keep > 0.95).sum())
+    base, after = f"{f['base']:.0%}", f"{f['after']:.0%}"
+    wrong = (" and ".join(f["wrong"]) if len(f["wrong"]) < 3 else ", ".join(f["wrong"][:-1]) + " and " + f["wrong"][-1])
+    wrong += " goes wrong" if len(f["wrong"]) == 1 else " go wrong"
+    wrong_zh = "、".join(f["wrong"]) + " 答错"
+    if f["costlier"]:
+        rank_en, rank_zh = (f"only {f['costlier']} units cost more",
+                            f"只有 {f['costlier']} 个神经元沉默的代价比它更大")
+    else:
+        rank_en, rank_zh = "no single unit costs more", "没有哪个神经元单独沉默的代价比它更大"
+    if not f["visible"]:
+        v = f["shown"]
+        return v, None, "cell", {
+            "en": f"Unit {v}'s c differs most from letter to letter after {gap} dots, yet no unit both shows the "
+                  f"letter that clearly and carries it: silencing unit {v} in the causal lab costs "
+                  f"{100 * f['shown_drop']:.0f} points, while "
+                  f"silencing unit {u}, whose c separates the letters less, drops accuracy from {base} to "
+                  f"{after} ({wrong}).",
+            "zh": f"经过 {gap} 个点号后，神经元 {v} 的细胞状态 c 因字母不同而差得最多，但没有哪个神经元既把"
+                  f"字母显示得这样清楚、又承载着它：在因果实验室里让神经元 {v} 沉默只少了 "
+                  f"{100 * f['shown_drop']:.0f} 个百分点，而让 c 区分字母较弱的神经元 {u} 沉默，准确率会从 {base} "
+                  f"降到 {after}（{wrong_zh}）。"}
+    gate_en = (f"for {n} of {S} letters its z^f stays above 0.95 all the way" if n else
+               f"its z^f averages only {keep.mean():.2f}, so c is re-made at every dot")
+    gate_zh = (f"对 {S} 个字母中的 {n} 个，它的遗忘门 z^f 一路保持在 0.95 以上" if n else
+               f"它的遗忘门 z^f 平均只有 {keep.mean():.2f}，可见 c 是在每个点号处重新生成的")
+    return u, None, "cell", {
+        "en": f"Watch unit {u}'s c: after {gap} dots it still differs from letter to letter, and {gate_en}. "
+              f"Silence it in the causal lab and accuracy falls from {base} to {after} ({wrong}); "
+              f"{rank_en}.",
+        "zh": f"看神经元 {u} 的细胞状态 c：经过 {gap} 个点号后，它仍因字母不同而不同；{gate_zh}。在因果实验室里让它"
+              f"沉默，准确率从 {base} 降到 {after}（{wrong_zh}）；{rank_zh}。"}
+
+
 MARKS = {"en": {"comma": ",", "end": ".!?"}, "zh": {"comma": "，", "end": "。！？"}}
 MARK_NAMES = {"comma": ("a comma", "逗号"), "end": ("a sentence end", "句末")}
 GATE_SYMBOLS = {"forget": "z^f", "input": "z^i", "output": "z^o"}
@@ -157,6 +239,8 @@ def look(model, task, res):
     v = "c" if model.kind == "lstm" else "h"
     value = "cell" if model.kind == "lstm" else "hidden"
     k, name = model.kind, task.name
+    if name == "recall" and k == "lstm":
+        return _recall_lstm_look(model, task)
     if name == "recall":
         mem = memory_units(model, task)
         u, r = mem["best"], None
@@ -165,7 +249,7 @@ def look(model, task, res):
             n, S, gate = int((keep > 0.95).sum()), task.symbols, ("z^f" if k == "lstm" else "u")
             head_en = (f"Watch unit {u}'s {v}: after 100 dots it still differs from letter to letter, "
                        "and the '?' reads it")
-            head_zh = f"看单元 {u} 的 {v}：经过 100 个点号后，它仍因字母不同而不同，“?”读的就是它"
+            head_zh = f"看神经元 {u} 的 {v}：经过 100 个点号后，它仍因字母不同而不同，“?”读的就是它"
             if n:
                 return u, r, value, {"en": f"{head_en}; for {n} of {S} letters its {gate} stays above 0.95 "
                                            "all the way.",
@@ -182,11 +266,11 @@ def look(model, task, res):
         if k == "rnn":
             return u, r, value, {"en": f"No unit holds the first X/Y to the end (best: unit {u}, r = {r:+.2f}); "
                                 f"accuracy {acc:.0%}, chance 25%.",
-                          "zh": f"没有单元能把第一个 X/Y 保持到结尾（最好的是单元 {u}，r = {r:+.2f}）；"
+                          "zh": f"没有神经元能把第一个 X/Y 保持到结尾（最好的是神经元 {u}，r = {r:+.2f}）；"
                                 f"准确率 {acc:.0%}，随机猜 25%。"}
         return u, r, value, {"en": f"Watch unit {u}'s {v}: it takes a sign at the first X/Y and holds it to 'E' "
                             f"(r = {r:+.2f}).",
-                      "zh": f"看单元 {u} 的 {v}：它在第一个 X/Y 处取定正负号，并一直保持到“E”（r = {r:+.2f}）。"}
+                      "zh": f"看神经元 {u} 的 {v}：它在第一个 X/Y 处取定正负号，并一直保持到“E”（r = {r:+.2f}）。"}
     texts = {
         "adding": ("collects the marked numbers and follows the running sum", "收集带标记的数，跟着已加的和走"),
         "brackets": ("counts open brackets", "在数未闭合的括号"),
@@ -199,16 +283,16 @@ def look(model, task, res):
         sym, (m_en, m_zh) = GATE_SYMBOLS[gate], MARK_NAMES[mark]
         return u, None, gate, {"en": f"Watch unit {u}'s {sym}: at {m_en} it averages {at:.2f}, elsewhere {rest:.2f} "
                                f"(no unit tracks '{task.latent_name}' closely; the best r is {r:+.2f}).",
-                         "zh": f"看单元 {u} 的 {sym}：在{m_zh}处它平均为 {at:.2f}，在别处为 {rest:.2f}"
-                               f"（没有单元紧密跟踪“{LATENT_ZH.get(name, task.latent_name)}”；"
+                         "zh": f"看神经元 {u} 的 {sym}：在{m_zh}处它平均为 {at:.2f}，在别处为 {rest:.2f}"
+                               f"（没有神经元紧密跟踪“{LATENT_ZH.get(name, task.latent_name)}”；"
                                f"最好的 r 只有 {r:+.2f}）。"}
     if abs(r) < 0.5:
         return u, r, value, {"en": f"No unit tracks '{task.latent_name}' closely; the best is unit {u}'s {v} "
                             f"(r = {r:+.2f}). Look at the gates instead.",
-                      "zh": f"没有单元紧密跟踪“{LATENT_ZH.get(name, task.latent_name)}”；最接近的是单元 {u} 的 {v}"
+                      "zh": f"没有神经元紧密跟踪“{LATENT_ZH.get(name, task.latent_name)}”；最接近的是神经元 {u} 的 {v}"
                             f"（r = {r:+.2f}）。不如去看各个门。"}
     return u, r, value, {"en": f"Watch unit {u}'s {v}: it {en} (r = {r:+.2f}).",
-                  "zh": f"看单元 {u} 的 {v}：它{zh}（r = {r:+.2f}）。"}
+                  "zh": f"看神经元 {u} 的 {v}：它{zh}（r = {r:+.2f}）。"}
 
 
 CORE_FILES = ("lstm_core/models.py", "lstm_core/cells", "lstm_core/train.py", "lstm_core/training/tasks.py",
