@@ -98,32 +98,59 @@ def test_a_small_preset_rebuilds_bit_for_bit_from_its_command(name, tmp_path):
 
 
 # ------------------------------------------------------------------ the recall hint: seen and causal
-def test_the_recall_hint_names_a_unit_that_shows_the_letter_and_that_the_lab_finds_causal():
-    """The recall LSTM's "what to look at" unit is among the three whose silence costs the most in the lab's
-    shipped ranking, its c at the '?' takes a different value for every letter, and the numbers the hint
-    quotes (accuracy before and after silencing it) are the lab's."""
+@pytest.mark.parametrize("name, value, state, state_zh, apart", [("recall_lstm", "cell", "c", "细胞状态 c", 1.0)])
+def test_the_recall_hint_names_a_unit_that_shows_the_letter_and_that_the_lab_finds_causal(
+        name, value, state, state_zh, apart):
+    """The recall LSTM's and GRU's "what to look at" unit is among the three whose silence costs the most in
+    the lab's shipped ranking, and costs something; its c (GRU: h) at the '?' takes a different value for
+    every letter, and the numbers the hint quotes (accuracy before and after silencing it) are the lab's."""
     import hashlib
     import json
 
     from lstm_core import causal
-    entry = next(p for p in ENTRIES if p["name"] == "recall_lstm")
-    model = presets.load("recall_lstm")
+    entry = next(p for p in ENTRIES if p["name"] == name)
+    model = presets.load(name)
     task = task_from_meta(model.meta)
     batch = causal.heldout(task)
     T, u = batch.inputs.shape[0], entry["unit"]
-    assert entry["value"] == "cell" and f"unit {u}'s c" in entry["look"]["en"]
-    assert f"神经元 {u} 的细胞状态 c" in entry["look"]["zh"]
-    shipped = json.loads((presets.HERE / "lab_rankings.json").read_text(encoding="utf-8"))["rankings"]["recall_lstm"]
-    assert shipped["sha256"] == hashlib.sha256(presets.path("recall_lstm").read_bytes()).hexdigest()
+    assert entry["value"] == value and f"unit {u}'s {state}" in entry["look"]["en"]
+    assert f"神经元 {u} 的{state_zh}" in entry["look"]["zh"]
+    shipped = json.loads((presets.HERE / "lab_rankings.json").read_text(encoding="utf-8"))["rankings"][name]
+    assert shipped["sha256"] == hashlib.sha256(presets.path(name).read_bytes()).hexdigest()
     rank = causal.ranking_from_record(shipped["record"])             # the lab's ranking over all steps
     assert rank["steps"] == (0, T) and rank["n"] == batch.inputs.shape[1]
     top = [int(rank["units"][i]) for i in rank["order"][:3]]
     assert u in top, (u, top)
     k = list(rank["units"]).index(u)
+    assert rank["drop"][k] > 0
     before, after = f"{rank['base']['accuracy']:.0%}", f"{rank['accuracy'][k]:.0%}"
     assert f"from {before} to {after}" in entry["look"]["en"] and f"从 {before} 降到 {after}" in entry["look"]["zh"]
-    # seen: at the '?' each letter leaves its own value in the unit's c, well apart from the others
-    c = np.asarray(model.forward(batch.inputs.astype(model.dtype))["cell"])[T - 1, :, u]
+    # seen: at the '?' each letter leaves its own value in the unit's state, apart from the others
+    c = np.asarray(model.forward(batch.inputs.astype(model.dtype))[value])[T - 1, :, u]
     y = batch.targets[T - 1]
     means = np.sort([c[y == k].mean() for k in np.unique(y)])
-    assert len(means) == task.symbols and np.min(np.diff(means)) > 1.0, means
+    assert len(means) == task.symbols and np.min(np.diff(means)) > apart, means
+
+
+def test_the_recall_gru_hint_says_its_clearest_unit_is_not_the_one_that_carries_the_letter():
+    """In the recall GRU no unit both shows the letter clearly and costs accuracy when silenced; its hint
+    names the unit whose h separates the letters most, says its silence costs nothing, and names the unit
+    whose silence costs most with the lab's numbers."""
+    import json
+
+    from lstm_core import causal
+    from lstm_core.training.units import memory_units
+    entry = next(p for p in ENTRIES if p["name"] == "recall_gru")
+    model = presets.load("recall_gru")
+    task = task_from_meta(model.meta)
+    u, en, zh = entry["unit"], entry["look"]["en"], entry["look"]["zh"]
+    assert entry["value"] == "hidden" and u == memory_units(model, task)["best"]
+    rank = causal.ranking_from_record(json.loads((presets.HERE / "lab_rankings.json").read_text(
+        encoding="utf-8"))["rankings"]["recall_gru"]["record"])
+    units = list(rank["units"])
+    assert rank["drop"][units.index(u)] == 0 and "costs nothing" in en and "一点也没降" in zh
+    best = int(rank["units"][rank["order"][0]])
+    assert rank["drop"][units.index(best)] > 0 and best != u
+    before, after = f"{rank['base']['accuracy']:.0%}", f"{rank['accuracy'][units.index(best)]:.0%}"
+    assert f"silencing unit {best}," in en and f"from {before} to {after}" in en
+    assert f"神经元 {best} 沉默" in zh and f"从 {before} 降到 {after}" in zh

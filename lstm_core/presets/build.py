@@ -132,11 +132,13 @@ def lab_ranking(model, task):
 
 
 def recall_unit(model, task, top=3):
-    """For a recall LSTM: the unit the hint names, one that both shows the letter and carries it.
+    """For a recall LSTM or GRU: the unit the hint names, one that both shows the letter and carries it.
 
-    Among the ``top`` units whose silence costs the most accuracy (``lab_ranking``), the one whose c just
+    Among the ``top`` units whose silence costs the most accuracy (``lab_ranking``; only those whose
+    silence costs anything, or the first if none does), the one whose c (GRU: h) just
     before the '?' differs most from letter to letter (``memory_units``' spread). It counts as visible when
-    that spread is at least half the largest of any unit. Returns {"unit", "visible", "shown" (the unit
+    that spread is at least half the largest of any unit and every two letters' mean values at the '?' lie
+    at least 1 % of their range apart (a learner can tell each letter from the others). Returns {"unit", "visible", "shown" (the unit
     of the largest spread), "shown_drop" (the accuracy its silence costs), "spread", "best_spread",
     "base", "after" (accuracy with the unit silenced over all steps), "drop", "costlier" (units whose
     silence costs more), "wrong" (letters then answered wrong), "n" (held-out sequences)}.
@@ -145,7 +147,8 @@ def recall_unit(model, task, top=3):
     spread = dict(mem["ranking"])
     batch, rank = lab_ranking(model, task)
     order = [int(rank["units"][i]) for i in rank["order"]]
-    u = max(order[:top], key=lambda j: (spread[j], -order.index(j)))
+    costly = [j for j in order[:top] if rank["drop"][list(rank["units"]).index(j)] > 0] or order[:1]
+    u = max(costly, key=lambda j: (spread[j], -order.index(j)))
     i = order.index(u)
     k = int(rank["order"][i])
     drop = float(rank["drop"][k])
@@ -155,16 +158,26 @@ def recall_unit(model, task, top=3):
     t = int(np.nonzero(batch.mask[:, 0])[0][0])                   # the scored step, the '?'
     wrong = sorted({task.classes[int(y)] for y in np.asarray(batch.targets)[t][np.asarray(s) < 1]})
     shown_drop = float(rank["drop"][list(rank["units"]).index(mem["best"])])
-    return {"unit": u, "visible": spread[u] >= 0.5 * mem["spread"], "shown": mem["best"],
+    with blas_threads(1):                                           # each letter's mean state at the '?'
+        state = np.asarray(model.forward(batch.inputs.astype(model.dtype))[mem["value"]])[t, :, u]
+    y = np.asarray(batch.targets)[t]
+    means = np.sort([state[y == k].mean() for k in np.unique(y)])
+    apart = len(means) == task.symbols and np.min(np.diff(means)) >= 0.01 * (means[-1] - means[0])
+    return {"unit": u, "visible": bool(apart and spread[u] >= 0.5 * mem["spread"]), "shown": mem["best"],
             "shown_drop": shown_drop, "spread": spread[u],
             "best_spread": mem["spread"], "base": float(rank["base"]["accuracy"]),
             "after": float(rank["accuracy"][k]), "drop": drop,
             "costlier": int(np.sum(np.round(rank["drop"], 12) > round(drop, 12))), "wrong": wrong, "n": rank["n"]}
 
 
-def _recall_lstm_look(model, task):
-    """The recall LSTM's hint: a unit whose c shows the letter and whose silence costs accuracy
-    (``recall_unit``), with the numbers the causal lab measures; or, if no unit is both, says so."""
+RECALL_STATE = {"lstm": ("c", "细胞状态 c", "cell", "z^f", "遗忘门 z^f"),
+                "gru": ("h", "隐藏状态 h", "hidden", "u", "更新门 u")}
+
+
+def _recall_look(model, task):
+    """The recall LSTM's or GRU's hint: a unit whose c (GRU: h) shows the letter and whose silence costs
+    accuracy (``recall_unit``), with the numbers the causal lab measures; or, if no unit is both, says so."""
+    c, c_zh, value, zf, zf_zh = RECALL_STATE[model.kind]
     f = recall_unit(model, task)
     u, S, gap = f["unit"], task.symbols, task.gap
     keep = _keep_gate(model, task, u)
@@ -179,26 +192,26 @@ def _recall_lstm_look(model, task):
     else:
         rank_en, rank_zh = "no single unit costs more", "没有哪个神经元单独沉默的代价比它更大"
     if not f["visible"]:
-        v = f["shown"]
-        return v, None, "cell", {
-            "en": f"Unit {v}'s c differs most from letter to letter after {gap} dots, yet no unit both shows the "
-                  f"letter that clearly and carries it: silencing unit {v} in the causal lab costs "
-                  f"{100 * f['shown_drop']:.0f} points, while "
-                  f"silencing unit {u}, whose c separates the letters less, drops accuracy from {base} to "
+        v, pts = f["shown"], round(100 * f["shown_drop"])
+        cost_en = f"costs {pts} points" if pts else "costs nothing"
+        cost_zh = f"准确率只少了 {pts} 个百分点" if pts else "准确率一点也没降"
+        return v, None, value, {
+            "en": f"Unit {v}'s {c} differs most from letter to letter after {gap} dots, yet no unit both shows the "
+                  f"letter that clearly and carries it: silencing unit {v} in the causal lab {cost_en}, while "
+                  f"silencing unit {u}, whose {c} separates the letters less, drops accuracy from {base} to "
                   f"{after} ({wrong}).",
-            "zh": f"经过 {gap} 个点号后，神经元 {v} 的细胞状态 c 因字母不同而差得最多，但没有哪个神经元既把"
-                  f"字母显示得这样清楚、又承载着它：在因果实验室里让神经元 {v} 沉默只少了 "
-                  f"{100 * f['shown_drop']:.0f} 个百分点，而让 c 区分字母较弱的神经元 {u} 沉默，准确率会从 {base} "
-                  f"降到 {after}（{wrong_zh}）。"}
-    gate_en = (f"for {n} of {S} letters its z^f stays above 0.95 all the way" if n else
-               f"its z^f averages only {keep.mean():.2f}, so c is re-made at every dot")
-    gate_zh = (f"对 {S} 个字母中的 {n} 个，它的遗忘门 z^f 一路保持在 0.95 以上" if n else
-               f"它的遗忘门 z^f 平均只有 {keep.mean():.2f}，可见 c 是在每个点号处重新生成的")
-    return u, None, "cell", {
-        "en": f"Watch unit {u}'s c: after {gap} dots it still differs from letter to letter, and {gate_en}. "
+            "zh": f"经过 {gap} 个点号后，神经元 {v} 的{c_zh} 因字母不同而差得最多，但没有哪个神经元既把"
+                  f"字母显示得这样清楚、又承载着它：在因果实验室里让神经元 {v} 沉默，{cost_zh}；而让 {c} 区分字母"
+                  f"较弱的神经元 {u} 沉默，准确率会从 {base} 降到 {after}（{wrong_zh}）。"}
+    gate_en = (f"for {n} of {S} letters its {zf} stays above 0.95 all the way" if n else
+               f"its {zf} averages only {keep.mean():.2f}, so {c} is re-made at every dot")
+    gate_zh = (f"对 {S} 个字母中的 {n} 个，它的{zf_zh} 一路保持在 0.95 以上" if n else
+               f"它的{zf_zh} 平均只有 {keep.mean():.2f}，可见 {c} 是在每个点号处重新生成的")
+    return u, None, value, {
+        "en": f"Watch unit {u}'s {c}: after {gap} dots it still differs from letter to letter, and {gate_en}. "
               f"Silence it in the causal lab and accuracy falls from {base} to {after} ({wrong}); "
               f"{rank_en}.",
-        "zh": f"看神经元 {u} 的细胞状态 c：经过 {gap} 个点号后，它仍因字母不同而不同；{gate_zh}。在因果实验室里让它"
+        "zh": f"看神经元 {u} 的{c_zh}：经过 {gap} 个点号后，它仍因字母不同而不同；{gate_zh}。在因果实验室里让它"
               f"沉默，准确率从 {base} 降到 {after}（{wrong_zh}）；{rank_zh}。"}
 
 
@@ -239,25 +252,10 @@ def look(model, task, res):
     v = "c" if model.kind == "lstm" else "h"
     value = "cell" if model.kind == "lstm" else "hidden"
     k, name = model.kind, task.name
-    if name == "recall" and k == "lstm":
-        return _recall_lstm_look(model, task)
+    if name == "recall" and k in RECALL_STATE:
+        return _recall_look(model, task)
     if name == "recall":
-        mem = memory_units(model, task)
-        u, r = mem["best"], None
-        if k != "rnn":
-            keep = _keep_gate(model, task, u)
-            n, S, gate = int((keep > 0.95).sum()), task.symbols, ("z^f" if k == "lstm" else "u")
-            head_en = (f"Watch unit {u}'s {v}: after 100 dots it still differs from letter to letter, "
-                       "and the '?' reads it")
-            head_zh = f"看神经元 {u} 的 {v}：经过 100 个点号后，它仍因字母不同而不同，“?”读的就是它"
-            if n:
-                return u, r, value, {"en": f"{head_en}; for {n} of {S} letters its {gate} stays above 0.95 "
-                                           "all the way.",
-                              "zh": f"{head_zh}；对 {S} 个字母中的 {n} 个，它的 {gate} 一路保持在 0.95 以上。"}
-            return u, r, value, {"en": f"{head_en}; its {gate} averages only {keep.mean():.2f}, so the state is "
-                                f"re-made at every dot, not just kept.",
-                          "zh": f"{head_zh}；它的 {gate} 平均只有 {keep.mean():.2f}，可见状态是在每个点号处"
-                                f"重新生成的，而不只是原样保留。"}
+        u, r = memory_units(model, task)["best"], None
         ch = 1 / task.symbols
         return u, r, value, {"en": f"The plain RNN's h forgets the letter over 100 dots: accuracy {acc:.0%} "
                             f"(chance {ch:.1%}).",
