@@ -266,6 +266,27 @@ def answers(model, trace):
     return [labels[j] for j in y.argmax(-1)]
 
 
+def answer_shares(model, batch, k=3):
+    """What a softmax model answers at the scored steps of ``batch``: [(label, share)] of its ``k``
+    commonest answers, commonest first; [] for a linear output."""
+    check(model)
+    if model.output == "linear":
+        return []
+    z = model.forward(_lift(batch.inputs, model.dtype), probabilities=False).logits
+    picked = np.asarray(z).argmax(-1)[np.asarray(batch.mask) > 0]
+    if picked.size == 0:
+        return []
+    labels = output_labels(model)
+    counts = np.bincount(picked, minlength=len(labels))
+    order = np.argsort(-counts, kind="stable")[:k]
+    return [(labels[j], float(counts[j] / picked.size)) for j in order if counts[j]]
+
+
+def below_chance(summary_, chance_, z=2.0):
+    """True when an accuracy lies more than ``z`` standard errors under chance."""
+    return summary_["accuracy"] + z * summary_["spread"] < chance_
+
+
 def expected(task, tokens, inputs=None):
     """The answer ``task`` expects at every step of one typed sequence, None where it scores nothing
     (or where the sequence breaks the task's rules). ``tokens``: T strings; ``inputs`` (T, I) for the

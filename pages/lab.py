@@ -150,6 +150,8 @@ elif exp == "rank":
     with st.spinner(tr("lab.running", n=batch.inputs.shape[1], runs=H + 1)):
         r = LV.rank(spec, model, rng_steps)
     st.markdown(LV.rank_text(r, lang))
+    if below := LV.below_chance_text(spec, model, r["base"], r["chance"], lang):
+        st.markdown(below)
     if r.get("shipped"):
         st.caption(tr("lab.rank_shipped"))
     st.plotly_chart(LF.ranking_chart(r, lang), key="lab_rank")
@@ -177,6 +179,8 @@ elif exp == "intervene":
     with st.spinner(tr("lab.running", n=batch.inputs.shape[1], runs=2 + LV.DRAWS)):
         res = LV.intervene(spec, model, kind, None if units is None else tuple(sorted(units)), rng_steps)
     st.markdown(LV.intervene_text(res, lang))
+    if below := LV.below_chance_text(spec, model, res["base"], res["chance"], lang):
+        st.markdown(below)
     st.plotly_chart(LF.intervention_chart(res, lang), key="lab_iv")
     st.caption(LV.heldout_text(model, batch, lang))
 

@@ -125,3 +125,27 @@ def test_every_experiment_of_the_lab_runs(name):
         if exp == "intervene":
             kinds = at.radio(key=keys.LAB_IV_KIND).options
             assert len(kinds) == (4 if name.endswith("lstm") else 1)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_lab_says_why_an_accuracy_sits_below_chance(lang):
+    """The recall RNN scores under chance on the lab's held-out sequences: the ranking and the intervention
+    say so, and name the answers it gives instead (measured: lstm_core.causal.answer_shares); a model at
+    or above chance gets no such line."""
+    from lstm_core import causal, presets
+    model = presets.load("recall_rnn")
+    batch = causal.heldout(causal.task_of(model))
+    s = causal.score(model, batch)
+    assert causal.below_chance(s, s["chance"])
+    shares = causal.answer_shares(model, batch)
+    marker = t("lab.below_chance", lang, acc="", chance="", answers="")[:12]
+    for name, below in (("recall_rnn", True), ("recall_lstm", False)):
+        at = _session("lab", lang, preset=name)
+        at.run()
+        for exp in ("rank", "intervene"):
+            at.radio(key=keys.LAB_EXPERIMENT).set_value(exp).run()
+            shown = " ".join(_texts(at))
+            assert (marker in shown) == below, (name, exp)
+            if below:
+                a, share = shares[0]
+                assert f"“{a}” {100 * share:.1f}%" in shown

@@ -326,3 +326,13 @@ def test_a_ranking_survives_its_record(hand):
     assert back["order"].tolist() == r["order"].tolist() and back["steps"] == (1, 5)
     np.testing.assert_array_equal(back["drop"], r["drop"])
     assert back["base"]["accuracy"] == r["base"]["accuracy"] and back["chance"] == r["chance"]
+
+
+def test_answer_shares_count_the_answers_at_scored_steps(hand):
+    model, task = hand
+    batch = causal.heldout(task, n=64)
+    share_a = float((batch.targets[-1] == 0).mean())       # it answers the first letter: A as often as A comes
+    got = dict(causal.answer_shares(model, batch))
+    assert got == pytest.approx({"A": share_a, "B": 1 - share_a})
+    assert causal.below_chance({"accuracy": 0.10, "spread": 0.02}, 0.16)
+    assert not causal.below_chance({"accuracy": 0.13, "spread": 0.02}, 0.16)

@@ -242,6 +242,24 @@ def rank_text(r, lang, top=3) -> str:
              harmless=harmless, H=len(r["units"]))
 
 
+def below_chance_text(spec, model, base, chance, lang):
+    """For an untouched accuracy more than 2 standard errors under chance: says so and what the model
+    answers instead (measured on the held-out sequences), or None."""
+    if not causal.below_chance(base, chance):
+        return None
+    shares = _answer_shares(spec, model)
+    if not shares:
+        return t("lab.below_chance", lang, acc=pct(base["accuracy"]), chance=pct(chance), answers="—")
+    answers = t("shown.sep", lang).join(f"“{parsing.display_token(str(a))}” {pct(s)}" for a, s in shares)
+    return t("lab.below_chance", lang, acc=pct(base["accuracy"]), chance=pct(chance), answers=answers)
+
+
+@st.cache_resource(**CACHE)
+def _answer_shares(spec: ModelSpec, _model):
+    with blas_threads(1):
+        return causal.answer_shares(_model, heldout(spec, _model))
+
+
 def intervene_text(res, lang) -> str:
     base, after = res["base"], res["after"]
     text = t("lab.iv_result", lang, base=acc_text(base, lang), after=acc_text(after, lang), chance=pct(res["chance"]))
