@@ -51,3 +51,17 @@ def test_a_shipped_ranking_is_the_ranking_measured_now():
     assert shipped["accuracy"].tolist() == pytest.approx(live["accuracy"].tolist(), abs=1e-12)
     assert shipped["order"].tolist() == live["order"].tolist()
     assert shipped["base"]["accuracy"] == pytest.approx(live["base"]["accuracy"], abs=1e-12)
+
+
+def test_a_ranking_where_no_silence_costs_anything_says_so_and_names_the_unit_that_raises_it():
+    r = {"base": {"accuracy": 0.078, "spread": 0.017, "n": 256}, "chance": 0.16, "units": np.arange(4),
+         "accuracy": np.array([0.078, 0.078, 0.242, 0.1]), "spread": np.zeros(4),
+         "drop": np.array([0.0, 0.0, -0.164, -0.022]), "order": np.array([0, 1, 3, 2]), "n": 256}
+    for lang in LANGS:
+        text = lab_view.rank_text(r, lang)
+        assert text == __import__("ui.i18n", fromlist=["t"]).t(
+            "lab.rank_none", lang, base=lab_view.acc_text(r["base"], lang), chance="16.0%", harmless=2, H=4,
+            raised=2, unit=2, acc="24.2%")
+    costly = dict(r, drop=np.array([0.2, 0.0, -0.1, 0.0]), order=np.array([0, 1, 3, 2]))
+    text = lab_view.rank_text(costly, "en")
+    assert "unit 0 (−20.0 points" in text and "unit 1 (" not in text

@@ -233,11 +233,19 @@ def acc_text(s, lang) -> str:
 
 
 def rank_text(r, lang, top=3) -> str:
-    order = r["order"][:top]
+    """The untouched accuracy, the units whose silence costs the most (only those that cost something),
+    how many cost nothing; when none costs anything, how many raise the accuracy and which most."""
+    tiny = 0.5 / r["n"]                                  # under half a sequence: no change
+    order = [i for i in r["order"] if r["drop"][i] > tiny][:top]
+    harmless = int((np.abs(r["drop"]) < tiny).sum())
+    if not order:
+        up = int(np.argmin(r["drop"]))
+        return t("lab.rank_none", lang, base=acc_text(r["base"], lang), chance=pct(r["chance"]), harmless=harmless,
+                 H=len(r["units"]), raised=int((r["drop"] < -tiny).sum()), unit=int(r["units"][up]),
+                 acc=pct(r["accuracy"][up]))
     items = t("shown.sep", lang).join(
         t("lab.rank_item", lang, unit=int(r["units"][i]), drop=pts(-r["drop"][i]), acc=pct(r["accuracy"][i]))
         for i in order)
-    harmless = int((np.abs(r["drop"]) < 0.5 / r["n"]).sum())
     return t("lab.rank_result", lang, base=acc_text(r["base"], lang), chance=pct(r["chance"]), items=items,
              harmless=harmless, H=len(r["units"]))
 

@@ -59,6 +59,7 @@ EN = {
     "lab.acc": "{acc} ± {spread} ({n} sequences)",
     "lab.rank_item": "unit {unit} ({drop} points, to {acc})",
     "lab.rank_result": "Untouched: **{base}**, chance {chance}. Silencing these costs the most: {items}. {harmless} of the {H} units cost nothing at all.",
+    "lab.rank_none": "Untouched: **{base}**, chance {chance}. No unit's silence lowers the accuracy: {harmless} of the {H} units change nothing, and {raised} raise it (most: unit {unit}, to {acc}).",
     "lab.iv_kind": "Intervention",
     "lab.iv.forget0": "clamp $z^f$ to 0 (erase $c$ every step)",
     "lab.iv.forget1": "clamp $z^f$ to 1 (never erase)",
@@ -156,6 +157,7 @@ ZH = {
     "lab.rank_item": "神经元 {unit}（{drop} 个百分点，降到 {acc}）",
     "lab.rank_result": "不做改动：**{base}**，随机猜 {chance}。让它们沉默代价最大：{items}。{H} 个神经元中有 {harm"
                        "less} 个沉默后毫无影响。",
+    "lab.rank_none": "不做改动：**{base}**，随机猜 {chance}。没有哪个神经元沉默后会让准确率下降：{H} 个神经元中有 {harmless} 个毫无影响，{raised} 个反而让它升高（升得最多的是神经元 {unit}，升到 {acc}）。",
     "lab.iv_kind": "干预",
     "lab.iv.forget0": "把 $z^f$ 钳为 0（每步都清空 $c$）",
     "lab.iv.forget1": "把 $z^f$ 钳为 1（从不清除）",
