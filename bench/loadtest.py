@@ -23,8 +23,17 @@ What it does, bounded in count (``--sessions`` ≤ 60) and time (``--timeout``):
    steps taken (stepping runs in the browser: what is left is each session's one
    report and its rerun) beside the load phase's per session, and the server's
    resident memory (VmRSS of the streamlit process and its children) before, at
-   its peak and after; stops the browser and the server in every case
-   (``finally``) and exits 1 if anything failed.
+   its peak and after, and over time (a sample every 2 s, every 15 s in the
+   report); stops the browser and the server in every case (``finally``) and
+   exits 1 if anything failed.
+
+Memory that should stay bounded: ``--rounds N`` runs the sessions N times on the
+same server, each round with new words (new forward passes, new sessions);
+``--idle S`` then waits S seconds with no tab open (sessions are dropped 120 s
+after their tab goes) and samples again; ``--gc on|off`` overrides
+``runner.postScriptGC`` of .streamlit/config.toml for an A/B::
+
+    nice python -m bench.loadtest --sessions 40 --steps 20 --rounds 3 --idle 150 --gc off
 
 ``Server`` and ``rss_mb`` are shared with bench/memory.py.
 """
@@ -41,6 +50,7 @@ import statistics
 import string
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -128,22 +138,54 @@ def machine_busy_s() -> float:
     return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
-class Server:
-    """``streamlit run explorer_app.py`` on 127.0.0.1:<free port>; ``stop()`` always ends it."""
+def gc_options(choice: str) -> dict:
+    """``--gc``: ``config`` keeps .streamlit/config.toml's ``runner.postScriptGC``; ``on`` / ``off`` override it."""
+    return {} if choice == "config" else {"runner.postScriptGC": "true" if choice == "on" else "false"}
 
-    def __init__(self, log_path: Path | None = None, start_timeout: float = 90):
+
+class Server:
+    """``streamlit run explorer_app.py`` on 127.0.0.1:<free port>; ``stop()`` always ends it.
+
+    ``options`` are extra Streamlit settings (``{"runner.postScriptGC": "true"}``) given on the command line, over
+    .streamlit/config.toml. A thread samples the server's RSS every ``sample_every`` seconds into ``rss_series``
+    as ``(seconds since start, MB)``, so a run can show memory over time, not only its peak."""
+
+    def __init__(self, log_path: Path | None = None, start_timeout: float = 90, options: dict | None = None,
+                 sample_every: float = 2.0):
         self.port = free_port()
         self.log = open(log_path, "wb") if log_path else subprocess.DEVNULL
+        extra = [arg for key, value in (options or {}).items() for arg in (f"--{key}", str(value))]
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "explorer_app.py", "--server.address", "127.0.0.1",
              "--server.port", str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *extra],
             cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        self.started = time.perf_counter()
+        self.rss_series: list[tuple[float, float]] = []
+        self._stop_sampling = threading.Event()
+        self._sampler = None
         try:
             self._wait_healthy(start_timeout)
         except BaseException:
             self.stop()
             raise
+        if sample_every:
+            self._sampler = threading.Thread(target=self._sample, args=(sample_every,), daemon=True)
+            self._sampler.start()
+
+    def _sample(self, every):
+        while not self._stop_sampling.is_set() and self.proc.poll() is None:
+            self.rss_series.append((round(time.perf_counter() - self.started, 1), round(self.rss_mb(), 1)))
+            self._stop_sampling.wait(every)
+
+    def rss_at(self, every_s: float = 30.0) -> list[tuple[float, float]]:
+        """``rss_series`` thinned to about one sample per ``every_s`` seconds (for a report)."""
+        out, next_t = [], 0.0
+        for t, mb in self.rss_series:
+            if t >= next_t:
+                out.append((t, mb))
+                next_t = t + every_s
+        return out
 
     def url(self, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -172,6 +214,7 @@ class Server:
         return cpu_s(self.proc.pid)
 
     def stop(self):
+        self._stop_sampling.set()
         end_process(self.proc)
         if self.log is not subprocess.DEVNULL:
             self.log.close()
@@ -282,10 +325,10 @@ async def session(browser, server, i, words, steps, timeout_ms, phase):
     return result
 
 
-async def drive(server, sessions, steps, timeout_s, sample, phase):
+async def drive(server, sessions, steps, timeout_s, sample, phase, round_=0):
     from playwright.async_api import async_playwright
 
-    words = unique_words(sessions)
+    words = unique_words(sessions, seed=round_)            # each round its own words: new runs, new sessions
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
         try:
@@ -306,12 +349,13 @@ async def _sampler(server, peak, stop):
             pass
 
 
-async def run(server, sessions, steps, step_timeout, total_timeout):
+async def run(server, sessions, steps, step_timeout, total_timeout, round_=0):
     peak, stop = [server.rss_mb()], asyncio.Event()
     phase = Phase(sessions, server)
     sampler = asyncio.create_task(_sampler(server, peak, stop))
     try:
-        results = await asyncio.wait_for(drive(server, sessions, steps, step_timeout, peak, phase), total_timeout)
+        results = await asyncio.wait_for(drive(server, sessions, steps, step_timeout, peak, phase, round_),
+                                         total_timeout)
         return results, peak[0], phase
     finally:
         stop.set()
@@ -325,8 +369,10 @@ def summary(results, rss_before, rss_peak, rss_after, elapsed, args, cpu=None):
     reports = [r["reports"] for r in results if r.get("reports") is not None]
     loads = [r["load_s"] for r in results if r["load_s"] is not None]
     errors = [f"session {r['session']}: {e}" for r in results for e in r["errors"]]
+    extra = ((f" --rounds {args.rounds}" if args.rounds != 1 else "") + (f" --idle {args.idle:g}" if args.idle else "")
+             + (f" --gc {args.gc}" if args.gc != "config" else ""))
     return {
-        "command": f"python -m bench.loadtest --sessions {args.sessions} --steps {args.steps}",
+        "command": f"python -m bench.loadtest --sessions {args.sessions} --steps {args.steps}{extra}",
         "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
         "sessions": len(results), "steps_per_session": args.steps, "steps_measured": len(lat),
         "errors": len(errors), "error_list": errors[:20],
@@ -354,7 +400,11 @@ def print_report(s, results):
               f"{'only its own sequence' if r['isolated'] and not r['errors'] else 'FAILED'}, "
               f"{len(lat)} steps, first view {r['load_s'] or float('nan'):.1f} s"
               + (f", step median {statistics.median(lat):.2f} s" if lat else ""))
-    print(json.dumps({k: v for k, v in s.items() if k != "error_list"}, ensure_ascii=False, indent=1))
+    print(json.dumps({k: v for k, v in s.items() if k not in ("error_list", "rss_over_time")}, ensure_ascii=False,
+                     indent=1))
+    if s.get("rss_over_time"):
+        print("server RSS over time (s since start: MB):",
+              ", ".join(f"{t:.0f}: {mb:.0f}" for t, mb in s["rss_over_time"]))
     for e in s["error_list"]:
         print("  ERROR", e)
 
@@ -367,42 +417,73 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=1200, help="seconds allowed for the whole run")
     ap.add_argument("--json", type=Path, help="also write the summary here")
     ap.add_argument("--log", type=Path, help="server log file (default: none)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run the sessions this many times on the same server, each round with new words "
+                         "(does memory keep growing round after round?)")
+    ap.add_argument("--idle", type=float, default=0,
+                    help="then wait this many seconds with no session open and sample RSS (closed sessions are "
+                         "dropped server.disconnectedSessionTTL = 120 s after their tab goes)")
+    ap.add_argument("--gc", choices=("config", "on", "off"), default="config",
+                    help="runner.postScriptGC: as in .streamlit/config.toml, or forced on / off")
     args = ap.parse_args(argv)
     if not 1 <= args.sessions <= MAX_SESSIONS or not 1 <= args.steps <= MAX_STEPS:
         ap.error(f"--sessions must be 1..{MAX_SESSIONS} and --steps 1..{MAX_STEPS}")
+    if not 1 <= args.rounds <= 10 or not 0 <= args.idle <= 900:
+        ap.error("--rounds must be 1..10 and --idle 0..900")
 
     started = time.perf_counter()
-    server = Server(args.log)
+    server = Server(args.log, options=gc_options(args.gc))
+    results, rounds, idle = [], [], None
     try:
         time.sleep(1.0)
         before = server.rss_mb()
         cpu0 = server.cpu_s(), machine_busy_s(), os.getloadavg()[0]
         print(f"server on 127.0.0.1:{server.port} healthy, RSS {before:.0f} MB; opening {args.sessions} sessions …",
               flush=True)
-        results, peak, phase = asyncio.run(run(server, args.sessions, args.steps, args.step_timeout, args.timeout))
+        deadline = time.monotonic() + args.timeout
+        for r in range(args.rounds):
+            cpu_round = server.cpu_s()
+            got, peak_r, phase = asyncio.run(run(server, args.sessions, args.steps, args.step_timeout,
+                                                 max(1.0, deadline - time.monotonic()), r))
+            results += got
+            row = {"round": r + 1, "at_s": round(time.perf_counter() - server.started, 1),
+                   "rss_mb_peak": round(peak_r), "rss_mb_after": round(server.rss_mb()),
+                   "errors": sum(len(x["errors"]) for x in got), "isolated": sum(x["isolated"] for x in got)}
+            steps_taken = sum(len(x["latencies"]) for x in got)
+            if phase.cpu_at_start and getattr(phase, "cpu_at_end", None) and steps_taken:
+                stepping = phase.cpu_at_end[0] - phase.cpu_at_start[0]
+                loading = phase.cpu_at_start[0] - cpu_round
+                row.update({"server_load_phase_s": round(loading, 2),
+                            "server_load_phase_per_session_ms": round(loading / args.sessions * 1000, 1),
+                            "server_stepping_phase_s": round(stepping, 2),
+                            "stepping_phase_wall_s": round(phase.cpu_at_end[1] - phase.cpu_at_start[1], 1),
+                            "server_cpu_per_step_ms": round(stepping / steps_taken * 1000, 2)})
+            rounds.append(row)
+            print(f"  round {r + 1}: RSS peak {row['rss_mb_peak']} MB, after {row['rss_mb_after']} MB, "
+                  f"{row['errors']} errors", flush=True)
+        peak = max(x["rss_mb_peak"] for x in rounds)
         healthy = server.healthy()
         after = server.rss_mb()
         cpu = {"server": round(server.cpu_s() - cpu0[0], 1),
                "whole_machine": round(machine_busy_s() - cpu0[1], 1),   # browsers, server, everyone else
                "load_avg_before": round(cpu0[2], 1), "load_avg_after": round(os.getloadavg()[0], 1)}
-        steps_taken = sum(len(r["latencies"]) for r in results)
-        if phase.cpu_at_start and getattr(phase, "cpu_at_end", None) and steps_taken:
-            stepping = phase.cpu_at_end[0] - phase.cpu_at_start[0]
-            loading = phase.cpu_at_start[0] - cpu0[0]
-            cpu.update({"server_load_phase_s": round(loading, 2),
-                        "server_load_phase_per_session_ms": round(loading / args.sessions * 1000, 1),
-                        "server_stepping_phase_s": round(stepping, 2),
-                        "stepping_phase_wall_s": round(phase.cpu_at_end[1] - phase.cpu_at_start[1], 1),
-                        "server_cpu_per_step_ms": round(stepping / steps_taken * 1000, 2)})
+        cpu.update({k: v for k, v in rounds[0].items() if k.startswith(("server_", "stepping_"))})
+        if args.idle:
+            print(f"  no session open for {args.idle:.0f} s …", flush=True)
+            time.sleep(args.idle)
+            idle = {"seconds": args.idle, "rss_mb": round(server.rss_mb())}
     finally:
         server.stop()
     s = summary(results, before, peak, after, time.perf_counter() - started, args, cpu)
     s["healthy_after"] = healthy
+    s["server_rss_mb"]["after_idle"] = idle
+    s["rounds"] = rounds
+    s["rss_over_time"] = server.rss_at(15.0)          # (seconds since the server started, MB)
     print_report(s, results)
     if args.json:
-        args.json.write_text(json.dumps(s, ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(json.dumps(dict(s, rss_series=server.rss_series), ensure_ascii=False, indent=1),
+                             encoding="utf-8")
     return 0 if s["errors"] == 0 and s["isolated_sessions"] == s["sessions"] and healthy else 1
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,11 +10,18 @@ English and numbers; lengths 20–400 tokens; hidden sizes 16–128; every third
 link on a teaching page, with H ≤ 32 there: the RNN page's influence view is
 unbounded in H, see tests/test_hosting_limits.py), waiting until the page has drawn and checking for an
 exception box. RSS (VmRSS of the server and its children) is sampled after every
-25 links. ``--big N`` then opens N sessions at the explorer's size limit
+25 links and every 2 s (``rss_over_time``: one sample per 30 s). ``--big N`` then
+opens N sessions at the explorer's size limit
 (T·H·layers just under ``model_source.MAX_WORK``), keeps them open, and reports
 the memory each one adds. Finally the run lists every cache in the code base
 with its bounds, and exits 1 if the peak passed ``--limit`` MB (default 690).
 Stops the browser and the server in every case.
+
+``--idle S`` waits S seconds with no tab open at the end and samples again (a
+closed session is dropped 120 s after its tab goes); ``--gc on|off`` overrides
+``runner.postScriptGC`` of .streamlit/config.toml for an A/B::
+
+    nice python -m bench.memory --sequences 600 --idle 150 --gc on
 """
 from __future__ import annotations
 
@@ -29,7 +36,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.loadtest import CHROMIUM_ARGS, EXCEPTION, IDLE, ROOT, Server, chromium_path
+from bench.loadtest import CHROMIUM_ARGS, EXCEPTION, IDLE, ROOT, Server, chromium_path, gc_options
 
 LIMIT_MB = 690
 MAX_SEQUENCES = 1000
@@ -146,7 +153,7 @@ async def big_sessions(server, n, timeout_ms):
 def cache_bounds() -> list[dict]:
     """Every st.cache_* / lru_cache decorator with its bound arguments (read with ast)."""
     out = []
-    files = [ROOT / "explorer_app.py"] + sorted((ROOT / "explorer").rglob("*.py")) + sorted(
+    files = [ROOT / "explorer_app.py"] + sorted((ROOT / "ui").rglob("*.py")) + sorted(
         (ROOT / "pages").rglob("*.py")) + sorted((ROOT / "lstm_core").rglob("*.py"))
     for path in files:
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -186,15 +193,22 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=900, help="seconds allowed for the whole run")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--log", type=Path)
+    ap.add_argument("--gc", choices=("config", "on", "off"), default="config",
+                    help="runner.postScriptGC: as in .streamlit/config.toml, or forced on / off")
+    ap.add_argument("--idle", type=float, default=0,
+                    help="then wait this many seconds with no tab open and sample RSS (sessions are dropped "
+                         "server.disconnectedSessionTTL = 120 s after their tab goes)")
     args = ap.parse_args(argv)
     if not 0 <= args.sequences <= MAX_SEQUENCES or not 1 <= args.contexts <= 8 or not 0 <= args.big <= 10:
         ap.error(f"--sequences 0..{MAX_SEQUENCES}, --contexts 1..8, --big 0..10")
+    if not 0 <= args.idle <= 900:
+        ap.error("--idle 0..900")
 
     links = [(i, path_for(i, params)) for i, params in enumerate(sequences(args.sequences))]
     started = time.perf_counter()
     samples, errors, big = [], [], []
-    server = Server(args.log)
-    peak = [0.0]
+    server = Server(args.log, options=gc_options(args.gc))
+    peak, idle = [0.0], None
     try:
         time.sleep(1.0)
         before = server.rss_mb()
@@ -218,25 +232,34 @@ def main(argv=None):
         errors, big = asyncio.run(asyncio.wait_for(everything(), args.timeout))
         after = server.rss_mb()
         healthy = server.healthy()
+        if args.idle:
+            print(f"  no tab open for {args.idle:.0f} s …", flush=True)
+            time.sleep(args.idle)
+            idle = {"seconds": args.idle, "rss_mb": round(server.rss_mb())}
     finally:
         server.stop()
     peak[0] = max(peak[0], after)
     result = {
         "command": f"python -m bench.memory --sequences {args.sequences}"
-                   + (f" --big {args.big}" if args.big else ""),
+                   + (f" --big {args.big}" if args.big else "") + (f" --idle {args.idle:g}" if args.idle else "")
+                   + (f" --gc {args.gc}" if args.gc != "config" else ""),
         "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
         "links_opened": len(links), "errors": len(errors), "error_list": errors[:20],
         "rss_mb": {"before": round(before), "after": round(after), "peak": round(peak[0]),
-                   "limit": args.limit, "under_limit": peak[0] < args.limit},
-        "rss_curve": samples, "big_sessions": big,
+                   "after_idle": idle, "limit": args.limit, "under_limit": peak[0] < args.limit},
+        "rss_curve": samples, "rss_over_time": server.rss_at(30.0), "big_sessions": big,
         "healthy_after": healthy, "wall_s": round(time.perf_counter() - started, 1),
         "caches": cache_bounds(),
     }
-    print(json.dumps({k: v for k, v in result.items() if k != "error_list"}, ensure_ascii=False, indent=1))
+    print(json.dumps({k: v for k, v in result.items() if k not in ("error_list", "rss_over_time")},
+                     ensure_ascii=False, indent=1))
+    print("server RSS over time (s since start: MB):",
+          ", ".join(f"{t:.0f}: {mb:.0f}" for t, mb in result["rss_over_time"]))
     for e in errors:
         print("  ERROR", e)
     if args.json:
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(json.dumps(dict(result, rss_series=server.rss_series), ensure_ascii=False, indent=1),
+                             encoding="utf-8")
     return 0 if not errors and result["rss_mb"]["under_limit"] and healthy else 1
 
 
