@@ -56,8 +56,10 @@ EN = {
     "seq.fixed": "**Sequence** (read as {mode}): `{text}`",
     "upload.button": "Upload",
     "upload.instructions": "Drag a file here or press Upload. At most {mb} MB per file.",
-    "upload.instructions.weights": "Weights: a .npz or .safetensors file, at most {mb} MB. Drag it here or press Upload.",
-    "upload.instructions.vocab": "Its vocabulary: a .json file or a text file with one token per line, at most {mb} MB. Drag it here or press Upload.",
+    "upload.instructions.weights": "Weights: a .npz or .safetensors file, at most {mb} MB. Drag it here or press "
+                                   "Upload.",
+    "upload.instructions.vocab": "Its vocabulary: a .json file or a text file with one token per line, at most {mb} "
+                                 "MB. Drag it here or press Upload.",
     "upload.instructions.corpus": "A plain-text file (UTF-8), at most {mb} MB. Drag it here or press Upload.",
     "upload.refused": "This file was not uploaded: at most {mb} MB per file.",
     "state.bad_hide": "`hide={value}`: a link cannot hide this (it can hide {choices}), so it stays.",
@@ -114,7 +116,8 @@ ZH = {
     "upload.button": "上传",
     "upload.instructions": "把文件拖到这里，或按“上传”。每个文件不超过 {mb} MB。",
     "upload.instructions.weights": "权重：.npz 或 .safetensors 文件，不超过 {mb} MB。把它拖到这里，或按“上传”。",
-    "upload.instructions.vocab": "它的词表：.json 文件，或每行一个词元的文本文件，不超过 {mb} MB。把它拖到这里，或按“上传”。",
+    "upload.instructions.vocab": "它的词表：.json 文件，或每行一个词元的文本文件，不超过 {mb} MB。"
+                                 "把它拖到这里，或按“上传”。",
     "upload.instructions.corpus": "纯文本文件（UTF-8），不超过 {mb} MB。把它拖到这里，或按“上传”。",
     "upload.refused": "这个文件没有上传：每个文件不能超过 {mb} MB。",
     "state.bad_hide": "`hide={value}`：链接不能隐藏这一项（能隐藏的有 {choices}），所以它照常显示。",
