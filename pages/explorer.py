@@ -42,7 +42,7 @@ practitioner_view.notice(ctx)          # an uploaded model without a vocabulary:
 # ------------------------------------------------------------------ input
 text, mode = sequence_box(view, lang, height=68, examples=True, dense=True)
 if ctx.view.model.preset in model_source.preset_info():        # a shipped trained model: what to look at
-    st.caption("🔎 " + tr("preset.look", look=model_source.preset_info()[ctx.view.model.preset]["look"][lang]))
+    st.caption("🔎 " + tr("preset.look", look=model_source.preset_look(ctx.view.model.preset, lang)))
 
 # ------------------------------------------------------------------ forward pass (cached)
 error = None

@@ -135,3 +135,12 @@ def test_other_refusals_are_escaped_and_have_no_code_block():
     err = _refused(b"just some text", "[x](https://e.vil).npz")
     shown = MP.upload_failed("[x](https://e.vil).npz", err, "en")
     assert "```" not in shown and "\\[x\\]\\(https\\:" in shown
+
+
+def test_the_look_line_shows_symbols_not_caret_source():
+    """A hint such as recall_lstm's names z^f; the sidebar and the explorer show it as zᶠ, in both languages."""
+    from ui import model_source
+    from ui.i18n import LANGS
+    for lang in LANGS:
+        line = model_source.preset_look("recall_lstm", lang)
+        assert "^" not in line and "zᶠ" in line

@@ -174,7 +174,7 @@ def _describe(choice: Choice, model, tr, box, lang):
         info = model_source.preset_info()[choice.preset]
         if info.get("note"):
             box.caption(tr("preset.note", note=info["note"][lang]))
-        box.caption(tr("preset.look", look=info["look"][lang]))
+        box.caption(tr("preset.look", look=model_source.preset_look(choice.preset, lang)))
         if info.get("metric") == "accuracy":
             box.caption(preset_accuracy(info, lang))
     elif choice.source == "trained":

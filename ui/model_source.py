@@ -28,6 +28,7 @@ import streamlit as st
 
 import lstm_core
 import lstm_core.presets
+from lstm_core.notation import to_plain
 
 from . import parsing
 from .errors import Problem
@@ -70,6 +71,11 @@ def presets() -> list[Preset]:
 def preset_info() -> dict:
     """Preset id → its manifest entry."""
     return {p.id: p.info for p in presets()}
+
+
+def preset_look(name, lang) -> str:
+    """The example's "what to look at" line in ``lang``, its symbols in plain Unicode (z^f → zᶠ)."""
+    return to_plain(preset_info()[name]["look"][lang])
 
 
 @dataclass(frozen=True)
