@@ -197,7 +197,8 @@ class _Runs:
         """``score`` under ``overrides`` (acting within ``steps``)."""
         for o in overrides:
             if o.steps is not None and o.steps[0] < self.a:
-                raise ValueError(f"an override from step {o.steps[0]} acts before step {self.a}, where the reruns start")
+                raise ValueError(f"an override from step {o.steps[0]} acts before step {self.a}, "
+                                 "where the reruns start")
         targets, mask = np.asarray(self.batch.targets), np.asarray(self.batch.mask)
         ok = self.ok.copy()
         h, c = self.h0, self.c0

@@ -184,9 +184,9 @@ def test_silencing_only_after_the_answer_changes_nothing(hand):
 @pytest.mark.parametrize("layer", [-1, 0])
 def test_a_sweep_scores_what_whole_runs_score(kind, steps, layer, monkeypatch):
     """``rank_units`` and ``intervene`` start each rerun at the range's first step from the untouched
-    states, run it a stretch of steps at a time and spread the reruns over threads; every number must be what a whole run with the same
-    override gives (``score``), bit for bit, on one and on two threads, a whole run or a few steps at
-    a time."""
+    states, run it a stretch of steps at a time and spread the reruns over threads; every number must be
+    what a whole run with the same override gives (``score``), bit for bit, on one and on two threads, a
+    whole run or a few steps at a time."""
     task = make_task("recall", gap=6, symbols=3)
     model = lstm_core.CELLS[kind].init(len(task.meta()["vocab"]), 5, num_layers=2, seed=3, output_size=3)
     model.meta = task.meta()

@@ -138,10 +138,11 @@ def recall_unit(model, task, top=3):
     silence costs anything, or the first if none does), the one whose c (GRU: h) just
     before the '?' differs most from letter to letter (``memory_units``' spread). It counts as visible when
     that spread is at least half the largest of any unit and every two letters' mean values at the '?' lie
-    at least 1 % of their range apart (a learner can tell each letter from the others). Returns {"unit", "visible", "shown" (the unit
-    of the largest spread), "shown_drop" (the accuracy its silence costs), "spread", "best_spread",
-    "base", "after" (accuracy with the unit silenced over all steps), "drop", "costlier" (units whose
-    silence costs more), "wrong" (letters then answered wrong), "n" (held-out sequences)}.
+    at least 1 % of their range apart (a learner can tell each letter from the others). Returns {"unit",
+    "visible", "shown" (the unit of the largest spread), "shown_drop" (the accuracy its silence costs),
+    "spread", "best_spread", "base", "after" (accuracy with the unit silenced over all steps), "drop",
+    "costlier" (units whose silence costs more), "wrong" (letters then answered wrong), "n" (held-out
+    sequences)}.
     """
     mem = memory_units(model, task)
     spread = dict(mem["ranking"])
