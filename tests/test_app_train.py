@@ -5,6 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_core import presets as shipped
+from lstm_core.notation import to_plain
 from ui import model_source, train_view
 from ui.i18n import LANGS, catalogue, t
 
@@ -186,8 +187,9 @@ def test_every_preset_opens_in_the_explorer(name):
     assert at.sidebar.selectbox(key="w_preset").value == name
     info = next(p for p in shipped.manifest() if p["name"] == name)
     captions = [c.value for c in at.sidebar.caption]
-    assert t("preset.look", "en", look=info["look"]["en"]) in captions
-    look = "🔎 " + t("preset.look", "en", look=info["look"]["en"])
+    shown = to_plain(info["look"]["en"])                                                # z^f shown as zᶠ
+    assert t("preset.look", "en", look=shown) in captions
+    look = "🔎 " + t("preset.look", "en", look=shown)
     assert look in [c.value for c in at.main.caption]                                    # on the page too
     run = at.session_state["good_run"]
     model = model_source.load_preset(name)
@@ -204,7 +206,7 @@ def test_preset_link_keeps_its_own_sequence_and_language():
     assert at.text_area(key="w_seq").value == "((a)b("
     assert at.session_state["good_run"].trace.steps == 6
     info = next(p for p in shipped.manifest() if p["name"] == "brackets_lstm")
-    assert t("preset.look", "zh", look=info["look"]["zh"]) in [c.value for c in at.sidebar.caption]
+    assert t("preset.look", "zh", look=to_plain(info["look"]["zh"])) in [c.value for c in at.sidebar.caption]
 
 
 def test_unknown_preset_is_reported_and_ignored():
