@@ -106,7 +106,7 @@ def test_a_pytorch_pickle_is_refused_with_the_one_line_that_converts_it_in_both_
         err = _refused(b"\x80\x04 anything", name)
         line = convert_line(name)
         assert err.key == "pickle_file" and err.params["line"] == line
-        assert f"torch.load('{name}'" in line and line.count("\n") == 0
+        assert f'torch.load("{name}"' in line and line.count("\n") == 0
         for lang in ("en", "zh"):
             assert refusal(err, lang) == t("refusal.pickle_file", lang, line=line)
             shown = MP.upload_failed(name, err, lang)

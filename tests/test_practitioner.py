@@ -273,7 +273,7 @@ def test_pytorch_pickles_are_never_opened_and_the_message_gives_the_line(tmp_pat
     with pytest.raises(WeightError) as e:
         lstm_core.load(path)
     msg = str(e.value)
-    assert "never opened" in msg and "save_file(" in msg and f"torch.load('{name}'" in msg
+    assert "never opened" in msg and "save_file(" in msg and f'torch.load("{name}"' in msg
     assert e.value.key == "pickle_file" and e.value.params["line"] in msg
     with pytest.raises(WeightError, match="never opened"):
         lstm_core.load(b"PK\x03\x04", name=name)       # an upload named .pt: refused by its name, unread
@@ -351,3 +351,19 @@ def test_live_bidirectional_embedding_and_head_against_torch(kind, seed):
     for k, p in sd.items():
         ours = names.get(k, k.removeprefix("encoder."))
         assert max_rel_err(g[ours], p.grad.numpy()) < GRAD_TOL, k
+
+
+@pytest.mark.parametrize("name", ["model.pt", "my lstm's $HOME `x`\".pth", "模型 v2.ckpt", "a\\b.bin"])
+def test_the_converting_line_hands_any_file_name_to_torch_as_it_is(name):
+    """The refusal's one line is a shell word for Python's program: whatever the name holds (quotes, $,
+    backticks, spaces, backslashes, Chinese), the shell passes the program unchanged and the program
+    names exactly that file, and its stem with .safetensors."""
+    import ast
+    import shlex
+
+    from lstm_core.files.reader import convert_line
+    argv = shlex.split(convert_line(name))
+    assert argv[:2] == ["python", "-c"] and len(argv) == 3
+    strings = [n.value for n in ast.walk(ast.parse(argv[2]))
+               if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    assert name in strings and name.rsplit(".", 1)[0] + ".safetensors" in strings

@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+import shlex
 import struct
 import zipfile
 import zlib
@@ -252,12 +253,15 @@ PICKLE_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle")
 
 
 def convert_line(name="model.pt"):
-    """The one line that turns a PyTorch pickle (a state dict saved with torch.save) into .safetensors."""
+    """The one shell line that turns a PyTorch pickle (a state dict saved with torch.save) into
+    .safetensors. The file's name is a Python string literal inside a single-quoted shell word, so any
+    name (quotes, $, backticks, spaces) reaches torch.load as it is."""
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    return (f"python -c \"import torch; from safetensors.torch import save_file; "
-            f"sd = torch.load('{name}', map_location='cpu'); "
-            f"save_file({{k: v.contiguous() for k, v in getattr(sd, 'state_dict', lambda: sd)().items()}}, "
-            f"'{stem}.safetensors')\"")
+    program = (f"import torch; from safetensors.torch import save_file; "
+               f"sd = torch.load({json.dumps(name, ensure_ascii=False)}, map_location=\"cpu\"); "
+               f"save_file({{k: v.contiguous() for k, v in getattr(sd, \"state_dict\", lambda: sd)().items()}}, "
+               f"{json.dumps(stem + '.safetensors', ensure_ascii=False)})")
+    return f"python -c {shlex.quote(program)}"
 
 
 def refuse_pickle_name(name):
