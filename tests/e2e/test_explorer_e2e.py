@@ -9,25 +9,12 @@ import re
 from urllib.parse import quote
 
 import pytest
+from browser_tools import no_exception, settle
 
 from ui.i18n import t
 
-APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 READY = "() => (window.__lstmPlayers || []).some(p => p.root && p.root.dataset.ready === '1' && p.root.isConnected)"
 P = "window.__lstmPlayers.filter(p => p.root.isConnected).slice(-1)[0]"
-
-
-def settle(page, pause=400):
-    """Wait until the page has a title, the script run is over and the page has drawn."""
-    page.wait_for_timeout(pause)
-    page.locator("h1").first.wait_for(timeout=120_000)
-    page.wait_for_selector(APP_IDLE, timeout=120_000)
-    page.wait_for_timeout(pause)
-
-
-def no_exception(page):
-    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
-        '[data-testid="stException"]').first.inner_text()
 
 
 def player_drawn(page):

@@ -3,19 +3,11 @@ with screenshots (tests/screenshots/lab_*.png)."""
 import re
 
 import pytest
+from browser_tools import settle
 
 from ui.i18n import LANGS, t
 
-APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 RAW_KEY = re.compile(r"\b(?:lab|shown|pred|mem)\.[a-z_]+(?:\.[a-z_0-9]+)?\b")
-
-
-def settle(page, pause=600):
-    """Wait for the script run to end; a shared, loaded machine can take tens of seconds (no timing asserted)."""
-    page.wait_for_timeout(pause)
-    page.locator("h1").first.wait_for(timeout=120_000)
-    page.wait_for_selector(APP_IDLE, timeout=180_000)
-    page.wait_for_timeout(pause)
 
 
 def body(page):

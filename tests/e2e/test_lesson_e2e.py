@@ -4,22 +4,9 @@ upload_zh.png)."""
 import json
 
 import pytest
+from browser_tools import no_exception, settle
 
 from ui.i18n import LANGS, t
-
-APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def settle(page, pause=500):
-    page.wait_for_timeout(pause)
-    page.locator("h1").first.wait_for(timeout=120_000)
-    page.wait_for_selector(APP_IDLE, timeout=120_000)
-    page.wait_for_timeout(pause)
-
-
-def no_exception(page):
-    exc = page.locator('[data-testid="stException"]')
-    assert exc.count() == 0, exc.first.inner_text()
 
 
 @pytest.mark.parametrize("lang", LANGS)

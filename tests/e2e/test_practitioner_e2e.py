@@ -4,23 +4,11 @@ screenshots in tests/screenshots/practitioner_*."""
 from pathlib import Path
 
 import pytest
+from browser_tools import no_exception, settle
 
 from ui.i18n import LANGS, t
 
 GOLD = Path(__file__).resolve().parents[1] / "golden" / "practitioner"
-APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def settle(page, pause=600):
-    page.wait_for_timeout(pause)
-    page.locator("h1").first.wait_for(timeout=120_000)
-    page.wait_for_selector(APP_IDLE, timeout=120_000)
-    page.wait_for_timeout(pause)
-
-
-def no_exception(page):
-    exc = page.locator('[data-testid="stException"]')
-    assert exc.count() == 0, exc.first.inner_text()
 
 
 def upload(page, lang, weights, vocab=None):

@@ -3,23 +3,15 @@ import re
 from urllib.parse import quote
 
 import pytest
+from browser_tools import settle
 
 from ui import teaching_pages as TP
 from ui.i18n import LANGS, t
 
-APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TITLES = {"rnn": "rnn.title", "lstm_cell": "cell.title", "memory": "mem.title", "gru": "gru.title",
           "gates": "gates.title"}
 RAW_KEY = re.compile(r"\b(?:teach|rnn|cell|mem|gru|gates|tf|nav)\.[a-z_]+\b")
 SEQ = {"zh": "今天天气很好，我们去公园散步吧。", "en": "the cat sat on the mat"}
-
-
-def settle(page, pause=500):
-    """Wait for the script run to end; a shared, loaded machine can take tens of seconds (no timing asserted)."""
-    page.wait_for_timeout(pause)
-    page.locator("h1").first.wait_for(timeout=120_000)
-    page.wait_for_selector(APP_IDLE, timeout=120_000)
-    page.wait_for_timeout(pause)
 
 
 def check_page(page, page_id, lang):

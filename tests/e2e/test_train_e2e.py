@@ -3,22 +3,14 @@ open it in the explorer — and a preset deep link on a fresh server; screenshot
 import re
 
 import pytest
+from browser_tools import settle
 
 from lstm_core import presets as shipped
 from ui.i18n import LANGS, t
 
-APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 RAW_KEY = re.compile(r"\b(?:train|task|preset|trained|nav|model|explorer)\.[a-z_]+\b")
 PLAYER_READY = ("() => (window.__lstmPlayers || []).some(p => p.root && p.root.dataset.ready === '1' "
                 "&& p.root.isConnected)")
-
-
-def settle(page, pause=500):
-    """Wait for the script run to end; a shared machine can take tens of seconds (no timing asserted)."""
-    page.wait_for_timeout(pause)
-    page.locator("h1").first.wait_for(timeout=120_000)
-    page.wait_for_selector(APP_IDLE, timeout=120_000)
-    page.wait_for_timeout(pause)
 
 
 def no_errors(page):
